@@ -1,0 +1,55 @@
+"""The Starlette application: one routes list, one lifespan.
+
+The graph is loaded once in the lifespan (or passed in, for tests) and kept on
+``app.state.graph`` as a :class:`~hwkg.state.GraphHolder`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from . import __version__, graphql_api, linked_data, sparql_endpoint
+from .settings import Settings
+from .state import GraphHolder, Snapshot, load_snapshot
+
+
+async def health(request: Request) -> JSONResponse:
+    """200 with the graph's version and size once the graph is loaded, else 503."""
+    holder: GraphHolder | None = getattr(request.app.state, "graph", None)
+    if holder is None:
+        return JSONResponse({"status": "loading"}, status_code=503)
+    snap = holder.current
+    return JSONResponse(
+        {"status": "ok", "version": snap.version, "triples": snap.triples, "hwkg": __version__}
+    )
+
+
+def create_app(settings: Settings | None = None, snapshot: Snapshot | None = None) -> Starlette:
+    """Build the app; the graph is ``snapshot`` if given, else loaded from ``settings.home``."""
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
+        yield
+
+    routes = [
+        Route("/health", health, methods=["GET", "HEAD"]),
+        *graphql_api.routes(settings),
+        *sparql_endpoint.routes(settings),
+        *linked_data.routes(settings),
+    ]
+    middleware = [
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                   allow_headers=["*"], expose_headers=["ETag", "Link", "Vary"]),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,0 +1,30 @@
+"""``hwkg serve``: run the HTTP service (GraphQL, SPARQL, linked data) on the bundled graph."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import uvicorn
+
+from ..app import create_app
+from ..settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cmd = subparsers.add_parser("serve", help="serve the graph over HTTP")
+    cmd.add_argument("--host", default="127.0.0.1")
+    cmd.add_argument("--port", type=int, default=8000)
+    cmd.add_argument("--home", type=Path, help="folder with ontology/, shapes/, graph/")
+    cmd.add_argument("--base-iri", help="public base IRI the server answers for")
+    cmd.add_argument("--sparql-timeout", type=float, help="seconds before a SPARQL query is killed")
+    cmd.add_argument("--log-level", default="info")
+    cmd.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(
+        home=args.home, base_iri=args.base_iri, sparql_timeout_s=args.sparql_timeout
+    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    return 0

@@ -1,0 +1,87 @@
+"""Parsing Turtle files one at a time, turning every parser failure into a Problem.
+
+rdflib's Turtle parser raises BadSyntax for most errors but also IndexError, ValueError
+and others on some inputs (e.g. a lone ``@``, RDFLib/rdflib#3404); all of them are
+reported as syntax errors of the file, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .problems import Problem
+
+_LINE = re.compile(r"at line (\d+)")
+
+
+@dataclass
+class ParsedFile:
+    """A file's triples, or the problem that stopped it parsing."""
+
+    path: Path
+    graph: Graph | None
+    problem: Problem | None = None
+    subjects: set[URIRef] = field(default_factory=set)
+
+
+def _syntax_problem(path: Path, exc: BaseException, text: str | None) -> Problem:
+    if isinstance(exc, BadSyntax):
+        line = exc.lines + 1
+        return Problem(str(path), f"syntax error: {exc._why}", line=line)
+    if isinstance(exc, UnicodeDecodeError):
+        line = text.count("\n", 0, exc.start) + 1 if text else None
+        return Problem(str(path), f"not UTF-8 text: {exc.reason}", line=line)
+    match = _LINE.search(str(exc))
+    if match:
+        line: int | None = int(match.group(1))
+    else:  # the parser crashed (e.g. IndexError on a lone "@"): it ran off the end of the input
+        line = (text.count("\n") + 1) if text is not None else None
+    detail = (str(exc) or "").splitlines()[0] if str(exc) else ""
+    return Problem(
+        str(path),
+        f"syntax error: malformed or truncated input (the Turtle parser failed with "
+        f"{type(exc).__name__}{': ' + detail if detail else ''})",
+        line=line,
+    )
+
+
+def parse_text(text: str, path: Path, fmt: str = "turtle") -> ParsedFile:
+    """Parse ``text`` (named ``path`` in messages) into a fresh graph."""
+    graph = Graph()
+    try:
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # noqa: BLE001 - every parser failure is a syntax error
+        return ParsedFile(path, None, _syntax_problem(path, exc, text))
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    return ParsedFile(path, graph, subjects=subjects)
+
+
+def parse_file(path: Path, fmt: str = "turtle") -> ParsedFile:
+    """Parse one file; a file that cannot be read or parsed yields a Problem, not an exception."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ParsedFile(path, None, Problem(str(path), f"cannot read: {exc.strerror}"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return ParsedFile(path, None, Problem(str(path), f"not UTF-8 text: {exc.reason}", line=line))
+    return parse_text(text, path, fmt)
+
+
+def owner_of(graph: Graph, node: BNode | URIRef) -> URIRef | None:
+    """The IRI whose description holds ``node``, following blank-node parents upwards."""
+    seen: set[BNode] = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        parent = next(graph.subjects(None, node), None)
+        if parent is None:
+            return None
+        node = parent
+    return node if isinstance(node, URIRef) else None

@@ -1,0 +1,99 @@
+"""Shared fixtures: the bundled graph, a live ``hwkg serve`` on 127.0.0.1, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hwkg import resources
+from hwkg.state import Snapshot, load_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def snapshot() -> Snapshot:
+    """The bundled graph, loaded and validated once per test session."""
+    return load_snapshot()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(*extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``hwkg serve`` on a free loopback port; returns the process and its base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "hwkg", "serve", "--port", str(port), "--log-level", "warning", *extra]
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"hwkg serve exited with {proc.returncode}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("hwkg serve did not answer /health within 90 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """Base URL of a real ``hwkg serve`` process on the bundled graph."""
+    proc, url = start_server()
+    try:
+        yield url
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path to a headless-capable Chromium; in CI its absence is a failure, not a skip."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed; scripts/setup --browser installs it")
+    pytest.skip("chromium not installed (run scripts/setup --browser)")
+
+
+def chromium_dump_dom(chromium: str, url: str, wait_ms: int = 8000) -> str:
+    """Load ``url`` in headless Chromium offline-safe flags; return the DOM after scripts ran."""
+    args = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir=/tmp/hwkg-chromium-{os.getpid()}-{time.monotonic_ns()}",
+        f"--virtual-time-budget={wait_ms}", "--dump-dom", url,
+    ]
+    done = subprocess.run(args, capture_output=True, timeout=120, check=False)
+    return done.stdout.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="session")
+def home() -> Path:
+    return resources.home()
