@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import __version__, graphql_api, linked_data, sparql_endpoint
+from . import __version__, assets, graphql_api, linked_data, sparql_endpoint
 from .settings import Settings
 from .state import GraphHolder, Snapshot, load_snapshot
 
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         Route("/health", health, methods=["GET", "HEAD"]),
         *graphql_api.routes(settings),
         *sparql_endpoint.routes(settings),
+        *assets.routes(),
         *linked_data.routes(settings),
     ]
     middleware = [

@@ -91,14 +91,14 @@ def load(
     problems += shape_problems + data_problems
     if problems:
         raise InvalidGraph(problems)
+    data_graph = skolemize(graph)
     warnings: list[Problem] = []
     if check:
-        found = validate(graph, shapes, ontology, files)
+        found = validate(data_graph, shapes, ontology, files)
         violations = [p for p in found if p.severity == "Violation"]
         if violations:
             raise InvalidGraph(violations)
         warnings = [p for p in found if p.severity != "Violation"]
-    data_graph = skolemize(graph)
     return Bundle(
         ontology=ontology,
         shapes=shapes,

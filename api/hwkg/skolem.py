@@ -36,6 +36,14 @@ def _context(graph: Graph, node: BNode) -> str:
     return ""
 
 
+SKOLEM_PREFIXES = (f"{BASE}id/statement/", f"{BASE}id/component/", f"{BASE}.well-known/genid/")
+
+
+def is_skolem(node: object) -> bool:
+    """True for an IRI that stands for a blank node of the source Turtle."""
+    return isinstance(node, URIRef) and str(node).startswith(SKOLEM_PREFIXES)
+
+
 def skolem_iri(graph: Graph, node: BNode) -> URIRef:
     """The IRI ``node`` gets: ``id/statement/…``, ``id/component/…`` or ``.well-known/genid/…``."""
     key = _context(graph, node) + "|" + _content_key(graph, node, frozenset({node}))

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .problems import Problem
+from .skolem import is_skolem
 
 _LINE = re.compile(r"at line (\d+)")
 
@@ -76,9 +77,9 @@ def parse_file(path: Path, fmt: str = "turtle") -> ParsedFile:
 
 
 def owner_of(graph: Graph, node: BNode | URIRef) -> URIRef | None:
-    """The IRI whose description holds ``node``, following blank-node parents upwards."""
-    seen: set[BNode] = set()
-    while isinstance(node, BNode) and node not in seen:
+    """The entity whose description holds ``node``, following blank-node (or skolem) parents."""
+    seen: set[BNode | URIRef] = set()
+    while (isinstance(node, BNode) or is_skolem(node)) and node not in seen:
         seen.add(node)
         parent = next(graph.subjects(None, node), None)
         if parent is None:

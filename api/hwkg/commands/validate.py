@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import resources
 from ..bundle import data_files, read
 from ..problems import Problem
+from ..skolem import skolemize
 from ..validation import validate
 
 
@@ -44,7 +45,7 @@ def check(given: list[Path]) -> tuple[list[Problem], int]:
     graph, files, data_problems = read(data)
     problems += shape_problems + data_problems
     if not problems:
-        problems = validate(graph, shapes, ontology, files)
+        problems = validate(skolemize(graph), shapes, ontology, files)
     if given:
         names = {str(p) for p in given}
         problems = [p for p in problems if p.file in names]

@@ -1,0 +1,150 @@
+"""SHACL-SPARQL constraints run set-based on Oxigraph: one query per constraint, not per node.
+
+pyshacl runs a SPARQL constraint once per focus node (and re-parses it each time), which
+grows with the graph. Here each ``sh:sparql`` constraint of a node shape with
+``sh:targetClass``, and each property shape using a SPARQL-based constraint component,
+becomes one query in which ``$this`` is a variable bound by the shape's target. The
+results are the same focus nodes, values and messages pyshacl would report (a test runs
+both on every shape case). :func:`core_shapes` is what is left for pyshacl.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+_VAR = re.compile(r"\{([?$])(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One SPARQL constraint with its target, ready to run over a whole store."""
+
+    iri: URIRef
+    target: URIRef
+    query: str
+    message: str
+    path: URIRef | None = None
+
+
+def _prefixes(shapes: Graph, holder: Node) -> str:
+    lines = []
+    for ontology in shapes.objects(holder, SH.prefixes):
+        for decl in shapes.objects(ontology, SH.declare):
+            prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(lines) + "\n"
+
+
+def _bind(select: str, target: URIRef, path: URIRef | None, params: dict[str, Node]) -> str:
+    """Turn a per-node SELECT into a set-based one: ``$this`` bound by the target class."""
+    text = select.replace("$this", "?this")
+    if path is not None:
+        text = text.replace("$PATH", path.n3())
+    for name, value in params.items():
+        text = re.sub(rf"\${name}\b", value.n3(), text)
+    head, brace, body = text.partition("{")
+    target_pattern = f" ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {target.n3()} . "
+    return head + brace + target_pattern + body
+
+
+def _node_constraints(shapes: Graph) -> Iterator[Constraint]:
+    for shape, target in shapes.subject_objects(SH.targetClass):
+        for constraint in shapes.objects(shape, SH.sparql):
+            select = shapes.value(constraint, SH.select)
+            message = shapes.value(constraint, SH.message)
+            if isinstance(constraint, URIRef) and isinstance(target, URIRef) and select:
+                query = _prefixes(shapes, constraint) + _bind(str(select), target, None, {})
+                yield Constraint(constraint, target, query, str(message or ""))
+
+
+def _component_constraints(shapes: Graph) -> Iterator[Constraint]:
+    for component in shapes.subjects(RDF.type, SH.ConstraintComponent):
+        validator = shapes.value(component, SH.propertyValidator)
+        select = shapes.value(validator, SH.select) if validator else None
+        names = [shapes.value(p, SH.path) for p in shapes.objects(component, SH.parameter)]
+        if select is None or not names or not isinstance(names[0], URIRef):
+            continue
+        for prop_shape in shapes.subjects(names[0], None):
+            params = {str(n).rsplit("#", 1)[-1]: shapes.value(prop_shape, n) for n in names}
+            path = shapes.value(prop_shape, SH.path)
+            for node_shape in shapes.subjects(SH.property, prop_shape):
+                target = shapes.value(node_shape, SH.targetClass)
+                if isinstance(target, URIRef) and isinstance(path, URIRef):
+                    query = _prefixes(shapes, validator) + _bind(str(select), target, path, params)  # type: ignore[arg-type]
+                    message = str(shapes.value(validator, SH.message) or "")
+                    for name, value in params.items():
+                        message = message.replace("{$" + name + "}", str(value))
+                    yield Constraint(prop_shape, target, query, message, path)  # type: ignore[arg-type]
+
+
+def collect(shapes: Graph) -> list[Constraint]:
+    """Every SPARQL-based constraint of ``shapes`` in set-based form."""
+    return [*_node_constraints(shapes), *_component_constraints(shapes)]
+
+
+def core_shapes(shapes: Graph) -> Graph:
+    """``shapes`` without the SPARQL-based parts, for pyshacl to run the core constraints."""
+    drop = {c for c in shapes.subjects(RDF.type, SH.ConstraintComponent)}
+    params = {shapes.value(p, SH.path) for c in drop for p in shapes.objects(c, SH.parameter)}
+    out = Graph()
+    for s, p, o in shapes:
+        if p == SH.sparql or s in drop or p in params:
+            continue
+        out.add((s, p, o))
+    return out
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A row of a constraint's results: the focus node, its value and the filled-in message."""
+
+    constraint: Constraint
+    focus: URIRef
+    value: Node | None
+    message: str
+
+
+def _term(term: object) -> Node | None:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        return Literal(term.value, lang=term.language,
+                       datatype=None if term.language else URIRef(term.datatype.value))
+    return None
+
+
+def _get(row: ox.QuerySolution, name: str) -> object:
+    try:
+        return row[name]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _fill(message: str, row: ox.QuerySolution) -> str:
+    """Replace ``{?var}``/``{$var}`` with the row's values, as pyshacl does."""
+
+    def value(match: re.Match[str]) -> str:
+        term = _get(row, match.group(2))
+        return match.group(0) if term is None else str(getattr(term, "value", term))
+
+    return _VAR.sub(value, message)
+
+
+def run(constraints: list[Constraint], store: ox.Store) -> list[Violation]:
+    """Run each constraint once over ``store`` (default graph = union) and collect its rows."""
+    found = []
+    for constraint in constraints:
+        for row in store.query(constraint.query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            focus = _term(_get(row, "this"))
+            if isinstance(focus, URIRef):
+                # As SHACL-SPARQL says: without a ?value binding, the value is the focus node.
+                value = _term(_get(row, "value")) or (focus if constraint.path is None else None)
+                found.append(Violation(constraint, focus, value, _fill(constraint.message, row)))
+    return found
