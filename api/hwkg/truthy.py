@@ -1,9 +1,12 @@
 """Materialising the "truthy" shortcut triples: one best value per figure, canonical unit.
 
 For each subject and figure property, the best statement among those that are not
-deprecated, not sparse, not per die and not about one interconnect (hw:via) becomes
-``?s hwt:<property> ?value`` in the property's hw:canonicalUnit. Best means: preferred over
-normal, published over derived, newer hw:pointInTime, then the statement's IRI (stable).
+deprecated, not per die and not about one interconnect (hw:via) becomes
+``?s hwt:<property> ?value`` in the property's hw:canonicalUnit. Two qualifiers change what
+a number means, so they get their own shortcut: sparse rates go to ``hwt:<property>Sparse``
+and per-direction bandwidths to ``hwt:<property>PerDirection`` (the plain shortcut is
+dense and, for links, the bidirectional aggregate). Best means: preferred over normal,
+published over derived, newer hw:pointInTime, then the statement's IRI (stable).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from .namespaces import HW, HWT, HWUNIT
 
@@ -28,11 +32,16 @@ def multipliers(ontology: Graph) -> dict[URIRef, Decimal]:
 
 
 def _qualifies(data: Graph, st: URIRef) -> bool:
-    if data.value(st, HW.rank) not in _RANK_ORDER:
-        return False
-    if data.value(st, HW.sparsity) == HW.Sparse or data.value(st, HW.scope) == HW.PerDie:
+    if data.value(st, HW.rank) not in _RANK_ORDER or data.value(st, HW.scope) == HW.PerDie:
         return False
     return data.value(st, HW.via) is None
+
+
+def _suffix(data: Graph, st: URIRef) -> str:
+    """Which shortcut a statement feeds: "", "Sparse" or "PerDirection"."""
+    if data.value(st, HW.sparsity) == HW.Sparse:
+        return "Sparse"
+    return "PerDirection" if data.value(st, HW.direction) == HW.PerDirection else ""
 
 
 def _sort_key(data: Graph, st: URIRef) -> tuple[int, int, str, str]:
@@ -55,18 +64,19 @@ def materialise(data: Graph, ontology: Graph) -> Graph:
         target = canonical.get(prop)
         if target is None or target not in factors:
             continue
-        best: dict[URIRef, URIRef] = {}
+        best: dict[tuple[Node, str], URIRef] = {}
         for subject, st in data.subject_objects(prop):
             if not isinstance(st, URIRef) or not _qualifies(data, st):
                 continue
-            if subject not in best or _sort_key(data, st) < _sort_key(data, best[subject]):
-                best[subject] = st  # type: ignore[index]
+            key = (subject, _suffix(data, st))
+            if key not in best or _sort_key(data, st) < _sort_key(data, best[key]):
+                best[key] = st
         local = str(prop).rsplit("#", 1)[-1]
-        for subject, st in best.items():
+        for (subject, suffix), st in best.items():
             value, unit = data.value(st, HW.value), data.value(st, HW.unit)
             if not isinstance(value, Literal) or unit not in factors:
                 continue
             converted = Decimal(str(value)) * factors[unit] / factors[target]  # type: ignore[index]
             literal = Literal(format(converted.normalize(), "f"), datatype=XSD.decimal)
-            truthy.add((subject, HWT[local], literal))
+            truthy.add((subject, HWT[local + suffix], literal))
     return truthy

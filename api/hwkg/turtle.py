@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from .problems import Problem
 from .skolem import is_skolem
@@ -31,15 +33,15 @@ class ParsedFile:
 
 
 def _syntax_problem(path: Path, exc: BaseException, text: str | None) -> Problem:
+    line: int | None
     if isinstance(exc, BadSyntax):
-        line = exc.lines + 1
-        return Problem(str(path), f"syntax error: {exc._why}", line=line)
+        return Problem(str(path), f"syntax error: {exc._why}", line=exc.lines + 1)
     if isinstance(exc, UnicodeDecodeError):
         line = text.count("\n", 0, exc.start) + 1 if text else None
         return Problem(str(path), f"not UTF-8 text: {exc.reason}", line=line)
     match = _LINE.search(str(exc))
     if match:
-        line: int | None = int(match.group(1))
+        line = int(match.group(1))
     else:  # the parser crashed (e.g. IndexError on a lone "@"): it ran off the end of the input
         line = (text.count("\n") + 1) if text is not None else None
     detail = (str(exc) or "").splitlines()[0] if str(exc) else ""
@@ -58,8 +60,65 @@ def parse_text(text: str, path: Path, fmt: str = "turtle") -> ParsedFile:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # noqa: BLE001 - every parser failure is a syntax error
         return ParsedFile(path, None, _syntax_problem(path, exc, text))
+    refused = unstorable(graph)
+    if refused is not None:
+        term, why = refused
+        return ParsedFile(path, None, Problem(
+            str(path), f"syntax error: {term} cannot be stored ({why})", line=_line_of(text, term)))
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     return ParsedFile(path, graph, subjects=subjects)
+
+
+def _check_term(term: Node) -> None:
+    if isinstance(term, URIRef):
+        ox.NamedNode(str(term))
+    elif isinstance(term, Literal):
+        str(term).encode("utf-8")
+        if term.language:
+            ox.Literal(str(term), language=term.language)
+        elif term.datatype:
+            ox.NamedNode(str(term.datatype))
+
+
+def unstorable(graph: Graph) -> tuple[str, str] | None:
+    """The first term the parser let through that Oxigraph (the store) would refuse, and why.
+
+    rdflib accepts some IRIs that are not IRIs (spaces, ``<`` from a mangled prefix), language
+    tags longer than BCP 47 allows, and lone surrogates from ``\\uD800`` escapes; any of them
+    would crash building the store or validating. Found by fuzzing (tests/test_fuzz_turtle.py).
+    """
+    seen: set[Node] = set()
+    for triple in graph:
+        for term in triple:
+            if term in seen:
+                continue
+            seen.add(term)
+            try:
+                _check_term(term)
+            except (ValueError, UnicodeError) as exc:
+                return _shown(term), str(exc)
+    return None
+
+
+def _shown(term: Node) -> str:
+    """``term`` for a message: one line, printable, at most 200 characters."""
+    text = str(term).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = text.replace("\r", "\\r").replace("\n", "\\n")[:200]
+    if isinstance(term, URIRef):
+        return f"<{text}>"
+    if isinstance(term, Literal) and term.language:
+        return f'"{text}"@{term.language[:40]}'
+    return f'"{text}"'
+
+
+def _line_of(text: str, term: str) -> int | None:
+    """The line where ``term`` (or the last part of an IRI) first appears in ``text``."""
+    inner = term.strip("<>")
+    for needle in (inner, inner.rsplit("#", 1)[-1], inner.rsplit("/", 1)[-1]):
+        at = text.find(needle) if needle else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return None
 
 
 def parse_file(path: Path, fmt: str = "turtle") -> ParsedFile:
@@ -72,13 +131,14 @@ def parse_file(path: Path, fmt: str = "turtle") -> ParsedFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return ParsedFile(path, None, Problem(str(path), f"not UTF-8 text: {exc.reason}", line=line))
+        problem = Problem(str(path), f"not UTF-8 text: {exc.reason}", line=line)
+        return ParsedFile(path, None, problem)
     return parse_text(text, path, fmt)
 
 
-def owner_of(graph: Graph, node: BNode | URIRef) -> URIRef | None:
+def owner_of(graph: Graph, node: Node) -> URIRef | None:
     """The entity whose description holds ``node``, following blank-node (or skolem) parents."""
-    seen: set[BNode | URIRef] = set()
+    seen: set[Node] = set()
     while (isinstance(node, BNode) or is_skolem(node)) and node not in seen:
         seen.add(node)
         parent = next(graph.subjects(None, node), None)
