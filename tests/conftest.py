@@ -97,3 +97,26 @@ def chromium_dump_dom(chromium: str, url: str, wait_ms: int = 8000) -> str:
 @pytest.fixture(scope="session")
 def home() -> Path:
     return resources.home()
+
+
+FIXTURE_GRAPH = ROOT / "tests" / "fixtures" / "graphql-graph" / "graph"
+
+
+@pytest.fixture(scope="session")
+def fixture_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home folder with the real ontology/ and shapes/ and the tiny fixture graph/."""
+    folder = tmp_path_factory.mktemp("fixture-home")
+    for name in ("ontology", "shapes"):
+        (folder / name).symlink_to(ROOT / name)
+    (folder / "graph").symlink_to(FIXTURE_GRAPH)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def fixture_server(fixture_home: Path) -> Iterator[str]:
+    """Base URL of a real ``hwkg serve`` process on the fixture graph (tests/fixtures/)."""
+    proc, url = start_server("--home", str(fixture_home))
+    try:
+        yield url
+    finally:
+        stop_server(proc)

@@ -18,10 +18,11 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT, SHARED, free_port
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
+
+from conftest import ROOT, SHARED, free_port
 
 SUITE = SHARED / "data" / "w3c-sparql11-protocol"
 MANIFEST = SUITE / "manifest.ttl"
@@ -109,7 +110,8 @@ def load_cases() -> list[Case]:
     for test in Collection(g, g.value(manifest, MF.entries)):
         case = Case(str(test).removeprefix(BASE), str(g.value(test, MF.name)))
         for data in g.objects(test, UT.graphData):
-            case.graphs[str(g.value(data, RDFS.label))] = SUITE / Path(str(g.value(data, UT.graph))).name
+            path = SUITE / Path(str(g.value(data, UT.graph))).name
+            case.graphs[str(g.value(data, RDFS.label))] = path
         action = g.value(test, MF.action)
         for req in Collection(g, g.value(action, HT.requests)):
             case.steps.append(_step(g, req))

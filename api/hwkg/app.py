@@ -16,7 +16,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import __version__, assets, graphql_api, linked_data, sparql_endpoint
+from . import (
+    __version__,
+    assets,
+    graphql_api,
+    linked_data,
+    metrics_endpoint,
+    reload,
+    sparql_endpoint,
+)
+from .http_cache import HttpCache
+from .limits import BodyLimits
+from .observability import RequestLog
 from .settings import Settings
 from .state import GraphHolder, Snapshot, load_snapshot
 
@@ -28,7 +39,8 @@ async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "loading"}, status_code=503)
     snap = holder.current
     return JSONResponse(
-        {"status": "ok", "version": snap.version, "triples": snap.triples, "hwkg": __version__}
+        {"status": "ok", "version": snap.version, "triples": snap.triples, "hwkg": __version__,
+         **reload.health_fields(request.app)}
     )
 
 
@@ -40,17 +52,24 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
-        yield
+        async with reload.running(app, settings):
+            yield
 
     routes = [
         Route("/health", health, methods=["GET", "HEAD"]),
+        *metrics_endpoint.routes(),
+        *reload.routes(settings),
         *graphql_api.routes(settings),
         *sparql_endpoint.routes(settings),
         *assets.routes(),
         *linked_data.routes(settings),
     ]
     middleware = [
+        Middleware(RequestLog),
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                   allow_headers=["*"], expose_headers=["ETag", "Link", "Vary"]),
+                   allow_headers=["*"], expose_headers=["ETag", "Link", "Vary", "HWKG-Results-Truncated", "Warning"]),
+        Middleware(BodyLimits, max_bytes=settings.max_body_bytes,
+                   body_timeout_s=settings.body_timeout_s),
+        Middleware(HttpCache),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,12 +1,40 @@
-"""Placeholder: routes are added by the issue that builds this part."""
+"""The GraphQL API's routes: ``/graphql`` (GET, POST; GraphiQL for browsers).
+
+Print the schema (the committed contract, ``api/hwkg/graphql/schema.graphql``) with::
+
+    .venv/bin/python -m hwkg.graphql_api --print-schema > api/hwkg/graphql/schema.graphql
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import argparse
+import sys
+
+from starlette.routing import BaseRoute, Route
 
 from .settings import Settings
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    """No routes yet."""
-    return []
+    """``/graphql`` for GET and POST."""
+    from .graphql.endpoint import GraphQLEndpoint
+
+    endpoint = GraphQLEndpoint(settings)
+    return [Route("/graphql", endpoint.handle, methods=["GET", "POST"], name="graphql")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hwkg.graphql_api")
+    parser.add_argument("--print-schema", action="store_true", help="print the SDL and exit")
+    args = parser.parse_args(argv)
+    if args.print_schema:
+        from .graphql.schema import sdl
+
+        sys.stdout.write(sdl())
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -20,6 +20,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     store_path: Path | None = None
     admin_token: str | None = None
+    shutdown_timeout_s: float = 30.0
+    body_timeout_s: float = 10.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -34,6 +36,8 @@ class Settings:
             "max_body_bytes": int(env.get("HWKG_MAX_BODY_BYTES", "1000000")),
             "store_path": Path(env["HWKG_STORE"]) if env.get("HWKG_STORE") else None,
             "admin_token": env.get("HWKG_ADMIN_TOKEN"),
+            "shutdown_timeout_s": float(env.get("HWKG_SHUTDOWN_TIMEOUT", "30")),
+            "body_timeout_s": float(env.get("HWKG_BODY_TIMEOUT", "10")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -26,6 +26,9 @@ class Snapshot:
     store: ox.Store
     version: str
     loaded_at: float = field(default_factory=time.time)
+    #: Where the store lives on disk when it is a persisted one (``hwkg serve --store``):
+    #: other processes may open it with ``pyoxigraph.Store.read_only(str(store_path))``.
+    store_path: Path | None = None
 
     @property
     def triples(self) -> int:

@@ -7,6 +7,7 @@ reported as syntax errors of the file, never as tracebacks.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,11 @@ def _syntax_problem(path: Path, exc: BaseException, text: str | None) -> Problem
 def parse_text(text: str, path: Path, fmt: str = "turtle") -> ParsedFile:
     """Parse ``text`` (named ``path`` in messages) into a fresh graph."""
     graph = Graph()
+    if fmt == "json-ld" and (remote := remote_context(text)) is not None:
+        return ParsedFile(path, None, Problem(
+            str(path), f"JSON-LD context {remote!r} is not inline: hwkg never fetches a "
+            "context (from the network or from files); put the context in the document",
+            line=_line_of(text, remote) if isinstance(remote, str) else None))
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # noqa: BLE001 - every parser failure is a syntax error
@@ -67,6 +73,35 @@ def parse_text(text: str, path: Path, fmt: str = "turtle") -> ParsedFile:
             str(path), f"syntax error: {term} cannot be stored ({why})", line=_line_of(text, term)))
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     return ParsedFile(path, graph, subjects=subjects)
+
+
+def remote_context(text: str) -> object | None:
+    """The first ``@context`` (or ``@import``) in a JSON-LD text that names a document instead
+    of being inline, or None. Text that is not JSON is left for the parser to report."""
+    try:
+        stack: list[object] = [json.loads(text)]
+    except (ValueError, RecursionError):
+        return None
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "@import" in node:
+                return node["@import"]
+            contexts = node.get("@context")
+            for ctx in contexts if isinstance(contexts, list) else [contexts]:
+                if ctx is not None and not isinstance(ctx, dict):
+                    return ctx
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
+def _check_triple(subject: Node, predicate: Node) -> None:
+    if not isinstance(subject, URIRef | BNode):
+        raise ValueError("the subject of a triple must be an IRI or a blank node")
+    if not isinstance(predicate, URIRef):
+        raise ValueError("the predicate of a triple must be an IRI")
 
 
 def _check_term(term: Node) -> None:
@@ -89,6 +124,10 @@ def unstorable(graph: Graph) -> tuple[str, str] | None:
     """
     seen: set[Node] = set()
     for triple in graph:
+        try:
+            _check_triple(triple[0], triple[1])
+        except ValueError as exc:
+            return _shown(triple[0]), str(exc)
         for term in triple:
             if term in seen:
                 continue

@@ -1,0 +1,1 @@
+"""The GraphQL API: schema (strawberry types over the catalog), HTTP endpoint, GraphiQL."""

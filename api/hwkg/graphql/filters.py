@@ -1,0 +1,177 @@
+"""``where`` inputs: typed comparison filters with AND / OR / NOT, and how they are evaluated.
+
+A where-object matches an entity when every field set on it matches (AND of the fields);
+``AND`` needs all listed objects to match, ``OR`` any, ``NOT`` none. A comparison on a
+missing value (a chip with no price, say) is false, whichever operator is used, except
+``ne`` and ``eq: null``-free negations through ``NOT``. Relation filters (a chip's software
+stacks, interconnects, vendor; a system's components) match when ANY related entity does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+
+@strawberry.enum(description="Numeric precision of a compute figure.")
+class Precision(Enum):
+    FP64 = "FP64"
+    FP32 = "FP32"
+    TF32 = "TF32"
+    BF16 = "BF16"
+    FP16 = "FP16"
+    FP8 = "FP8"
+    FP4 = "FP4"
+    INT8 = "INT8"
+
+
+@strawberry.input(description="Comparisons on a number, in the unit the filtered field names.")
+class FloatFilter:
+    eq: float | None = None
+    ne: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+    gt: float | None = None
+    gte: float | None = None
+    in_: list[float] | None = strawberry.field(default=None, name="in")
+
+
+@strawberry.input(description="Comparisons on text; `contains` ignores case.")
+class StringFilter:
+    eq: str | None = None
+    ne: str | None = None
+    in_: list[str] | None = strawberry.field(default=None, name="in")
+    contains: str | None = None
+    lt: str | None = None
+    gt: str | None = None
+
+
+@strawberry.input(description="Comparisons on a calendar date (ISO 8601).")
+class DateFilter:
+    eq: dt.date | None = None
+    ne: dt.date | None = None
+    lt: dt.date | None = None
+    lte: dt.date | None = None
+    gt: dt.date | None = None
+    gte: dt.date | None = None
+
+
+@strawberry.input(description="A compute-based metric at a precision, and comparisons on it.")
+class PrecisionFilter(FloatFilter):
+    precision: Precision = Precision.BF16
+    sparse: bool = False
+
+
+@strawberry.input(description="A model-size metric (parameters in billions) and comparisons.")
+class ModelFilter(FloatFilter):
+    parameters: float = 0.0
+    bytes_per_parameter: float = 2.0
+    overhead_fraction: float = 0.0
+
+
+@strawberry.input(description="Whether a model (parameters in billions) fits one device.")
+class ModelFitFilter:
+    parameters: float
+    bytes_per_parameter: float = 2.0
+    overhead_fraction: float = 0.0
+    eq: bool = True
+
+
+@strawberry.input(description="Filter on a related named entity (vendor, stack, interconnect).")
+class NamedWhere:
+    id: StringFilter | None = None
+    name: StringFilter | None = None
+
+
+@strawberry.input(description="Filter on a chip's interconnects. linkBandwidth is in GB/s: the "
+                  "chip's own statement over that interconnect, else the interconnect's.")
+class LinkWhere:
+    id: StringFilter | None = None
+    name: StringFilter | None = None
+    kind: StringFilter | None = None
+    link_bandwidth: FloatFilter | None = None
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda v, x: v == x,
+    "ne": lambda v, x: v != x,
+    "lt": lambda v, x: v < x,
+    "lte": lambda v, x: v <= x,
+    "gt": lambda v, x: v > x,
+    "gte": lambda v, x: v >= x,
+    "in_": lambda v, x: v in x,
+    "contains": lambda v, x: str(x).lower() in str(v).lower(),
+}
+_PARAMS = {"precision", "sparse", "parameters", "bytes_per_parameter", "overhead_fraction"}
+
+
+def set_fields(obj: Any) -> Iterable[tuple[str, Any]]:
+    """(python name, value) of the fields set (not None) on an input object."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if value is not None and value is not strawberry.UNSET:
+            yield f.name, value
+
+
+def compare(value: Any, flt: Any) -> bool:
+    """Whether ``value`` (a scalar, or a list meaning 'any of') passes every operator set."""
+    if isinstance(value, list):
+        return any(compare(v, flt) for v in value)
+    for name, operand in set_fields(flt):
+        if name in _PARAMS:
+            continue
+        if name == "eq" and isinstance(flt, ModelFitFilter):
+            if value is None or bool(value) != operand:
+                return False
+            continue
+        if value is None:
+            if name == "ne":
+                continue
+            return False
+        try:
+            if not _OPS[name](value, operand):
+                return False
+        except TypeError:
+            return False
+    return True
+
+
+Getter = Callable[[Any, Any], Any]
+
+
+class Matcher:
+    """Evaluates one kind of where-object: field name → getter(entity, filter) → value.
+
+    A getter returns a plain value (compared with the filter's operators) or, for
+    relation filters, a list of related entities paired with the matcher to apply.
+    """
+
+    def __init__(self, getters: dict[str, Getter],
+                 relations: dict[str, tuple[Callable[[Any], list[Any]], Matcher]] | None = None):
+        self.getters = getters
+        self.relations = relations or {}
+
+    def __call__(self, entity: Any, where: Any | None) -> bool:
+        if where is None:
+            return True
+        for name, flt in set_fields(where):
+            if not self._field(entity, name, flt):
+                return False
+        return True
+
+    def _field(self, entity: Any, name: str, flt: Any) -> bool:
+        if name == "AND":
+            return all(self(entity, w) for w in flt)
+        if name == "OR":
+            return any(self(entity, w) for w in flt)
+        if name == "NOT":
+            return not self(entity, flt)
+        if name in self.relations:
+            related, matcher = self.relations[name]
+            return any(matcher(r, flt) for r in related(entity))
+        return compare(self.getters[name](entity, flt), flt)

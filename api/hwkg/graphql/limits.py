@@ -1,0 +1,176 @@
+"""Request limits: body size, tokens, depth, aliases, page size and an estimated cost.
+
+Each check returns :class:`Exceeded` naming the limit, the value found and the maximum,
+so the client learns which limit it hit and by how much. Introspection fields (``__schema``,
+``__type``) are not counted for depth and cost, so GraphiQL's introspection query passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Source,
+    TokenKind,
+    VariableNode,
+)
+from graphql.language.lexer import Lexer
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The maxima; defaults suit the graph's size and a 2-core server."""
+
+    max_body_bytes: int = 1_000_000
+    max_tokens: int = 5_000
+    max_depth: int = 12
+    max_aliases: int = 50
+    max_page: int = 100
+    default_page: int = 20
+    max_cost: int = 100_000
+    list_estimate: int = 10
+
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Exceeded:
+    """One limit a request went over."""
+
+    limit: str
+    value: int
+    maximum: int
+
+    @property
+    def message(self) -> str:
+        return (f"{self.limit} limit exceeded: {self.value} is over the maximum "
+                f"{self.maximum} by {self.value - self.maximum}")
+
+    def as_error(self) -> dict[str, Any]:
+        return {"message": self.message, "extensions": {
+            "code": "LIMIT_EXCEEDED", "limit": self.limit, "value": self.value,
+            "maximum": self.maximum}}
+
+
+def count_tokens(query: str, stop_after: int) -> int:
+    """Lexical tokens in ``query`` (stops counting past ``stop_after``); raises on bad syntax."""
+    lexer = Lexer(Source(query))
+    count = 0
+    while lexer.advance().kind != TokenKind.EOF:
+        count += 1
+        if count > stop_after:
+            break
+    return count
+
+
+class _Walker:
+    """Walks one operation (following fragments once per path) to measure it."""
+
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any],
+                 limits: Limits):
+        self.schema = schema
+        self.fragments = {d.name.value: d for d in document.definitions
+                          if isinstance(d, FragmentDefinitionNode)}
+        self.variables, self.limits = variables, limits
+        self.aliases = 0
+        self.pages: list[int] = []
+
+    def _first(self, node: FieldNode) -> int | None:
+        for arg in node.arguments or ():
+            if arg.name.value != "first":
+                continue
+            value = arg.value
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, VariableNode):
+                found = self.variables.get(value.name.value)
+                return found if isinstance(found, int) else None
+        return None
+
+    def fields(self, selection: SelectionSetNode | None,
+               seen: frozenset[str]) -> list[tuple[FieldNode, frozenset[str]]]:
+        """Fields of a selection set with fragments inlined, each with the fragments above it."""
+        out: list[tuple[FieldNode, frozenset[str]]] = []
+        for sel in selection.selections if selection else ():
+            if isinstance(sel, FieldNode):
+                out.append((sel, seen))
+            elif isinstance(sel, InlineFragmentNode):
+                out += self.fields(sel.selection_set, seen)
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
+                frag = self.fragments.get(sel.name.value)
+                if frag is not None:
+                    out += self.fields(frag.selection_set, seen | {sel.name.value})
+        return out
+
+    def _size(self, parent: GraphQLObjectType | None, node: FieldNode, first: int | None) -> tuple[
+            int, GraphQLObjectType | None]:
+        """How many times the field's selection runs (estimate), and the field's object type."""
+        field = parent.fields.get(node.name.value) if parent is not None else None
+        if field is None:
+            return 1, None
+        t = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        size = 1
+        if isinstance(t, GraphQLList) and parent is not None:
+            # Items of a connection's page are counted by the connection itself.
+            size = 1 if parent.name.endswith("Connection") else self.limits.list_estimate
+            t = t.of_type.of_type if isinstance(t.of_type, GraphQLNonNull) else t.of_type
+        if isinstance(t, GraphQLObjectType) and t.name.endswith("Connection"):
+            size = first if first is not None else self.limits.default_page
+        return max(size, 1), t if isinstance(t, GraphQLObjectType) else None
+
+    def measure(self, selection: SelectionSetNode | None, parent: GraphQLObjectType | None,
+                seen: frozenset[str] = frozenset(), depth: int = 0) -> tuple[int, int]:
+        """(depth, cost) of a selection set; list sizes multiply the cost below them."""
+        deepest, cost = depth, 0
+        for node, above in self.fields(selection, seen):
+            if node.name.value.startswith("__") and node.selection_set is not None:
+                continue
+            if node.alias is not None:
+                self.aliases += 1
+            first = self._first(node)
+            if first is not None:
+                self.pages.append(first)
+            size, inner = self._size(parent, node, first)
+            d, c = self.measure(node.selection_set, inner, above, depth + 1)
+            cost += 1 + size * c
+            deepest = max(deepest, d)
+        return deepest, cost
+
+
+def check_document(schema: GraphQLSchema, document: DocumentNode,
+                   variables: dict[str, Any] | None, limits: Limits = LIMITS) -> list[Exceeded]:
+    """Depth, alias, page-size and cost limits over every operation in ``document``.
+
+    Cost: 1 per field, times the items it runs for: a connection's ``first`` (default page
+    size), an estimated ``list_estimate`` items per plain list field.
+    """
+    found: list[Exceeded] = []
+    walker = _Walker(schema, document, variables or {}, limits)
+    depth = cost = 0
+    for op in document.definitions:
+        if isinstance(op, OperationDefinitionNode):
+            d, c = walker.measure(op.selection_set, schema.query_type)
+            depth, cost = max(depth, d), cost + c
+    if depth > limits.max_depth:
+        found.append(Exceeded("depth", depth, limits.max_depth))
+    if walker.aliases > limits.max_aliases:
+        found.append(Exceeded("alias", walker.aliases, limits.max_aliases))
+    if walker.pages and max(walker.pages) > limits.max_page:
+        found.append(Exceeded("page size", max(walker.pages), limits.max_page))
+    if cost > limits.max_cost:
+        found.append(Exceeded("cost", cost, limits.max_cost))
+    return found

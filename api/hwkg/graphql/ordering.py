@@ -1,0 +1,57 @@
+"""``orderBy``: a list of one-key objects (``{memoryPerDollar: DESC}``), applied in order.
+
+Entities without a value for a key sort after those with one, in either direction; the
+IRI is always the last tie-breaker, so pages are stable across requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from .filters import Precision, set_fields
+
+
+@strawberry.enum(description="Sort direction.")
+class Direction(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.input(description="Order by a compute-based metric at a precision.")
+class PrecisionOrder:
+    direction: Direction = Direction.DESC
+    precision: Precision = Precision.BF16
+    sparse: bool = False
+
+
+@strawberry.input(description="Order by a model-size metric (parameters in billions).")
+class ModelOrder:
+    parameters: float
+    direction: Direction = Direction.ASC
+    bytes_per_parameter: float = 2.0
+    overhead_fraction: float = 0.0
+
+
+def direction_of(spec: Any) -> Direction:
+    """The direction of an order value: a Direction, or an input object with one."""
+    return spec if isinstance(spec, Direction) else spec.direction
+
+
+def sort(items: Sequence[Any], order: Sequence[Any] | None,
+         getters: dict[str, Callable[[Any, Any], Any]]) -> list[Any]:
+    """``items`` sorted by each order object's keys in turn, then by ``id``."""
+    out = sorted(items, key=lambda e: e.id)
+    keys: list[tuple[str, Any]] = []
+    for obj in order or []:
+        keys.extend(set_fields(obj))
+    for name, spec in reversed(keys):
+        values = [(getters[name](e, spec), e) for e in out]
+        present = [(v, e) for v, e in values if v is not None]
+        absent = [e for v, e in values if v is None]
+        present.sort(key=lambda pair: pair[0], reverse=direction_of(spec) is Direction.DESC)
+        out = [e for _, e in present] + absent
+    return out

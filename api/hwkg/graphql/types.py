@@ -1,0 +1,426 @@
+"""The GraphQL object types: hand-written, each field described with its unit.
+
+Types read the catalog's dataclasses directly (attribute names match field names);
+relations and derived metrics are resolvers that walk the catalog held in the request
+context. No resolver touches the RDF store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from .. import catalog as C
+from . import derived as D
+
+ChipRef = Annotated["Chip", strawberry.lazy("hwkg.graphql.chip")]  # type: ignore[name-defined]  # noqa: F821
+SystemRef = Annotated["System", strawberry.lazy("hwkg.graphql.chip")]  # type: ignore[name-defined]  # noqa: F821
+ResultRef = Annotated["BenchmarkResult", strawberry.lazy("hwkg.graphql.chip")]  # type: ignore[name-defined]  # noqa: F821
+
+
+def cat(info: Info) -> C.Catalog:
+    """The catalog of the graph version this request runs on."""
+    return info.context["catalog"]  # type: ignore[no-any-return]
+
+
+@strawberry.enum(description="How a statement ranks among statements of the same figure.")
+class Rank(Enum):
+    PREFERRED = "PREFERRED"
+    NORMAL = "NORMAL"
+    DEPRECATED = "DEPRECATED"
+
+
+@strawberry.enum(description="A chip figure or derived metric, for relativeTo.")
+class ChipMetric(Enum):
+    MEMORY_CAPACITY = "memoryCapacity"
+    MEMORY_BANDWIDTH = "memoryBandwidth"
+    MAX_POWER = "maxPower"
+    COMPUTE = "compute"
+    PRICE = "price"
+    MEMORY_PER_DOLLAR = "memoryPerDollar"
+    BANDWIDTH_PER_DOLLAR = "bandwidthPerDollar"
+    FLOPS_PER_DOLLAR = "flopsPerDollar"
+    FLOPS_PER_WATT = "flopsPerWatt"
+    BYTES_PER_FLOP = "bytesPerFlop"
+
+
+@strawberry.type(description="A term of a controlled vocabulary (memory type, sparsity, role …).")
+class Concept:
+    id: strawberry.ID = strawberry.field(description="The term's IRI.")
+    name: str = strawberry.field(description="The IRI's local name, e.g. HBM3, Dense.")
+    label: str = strawberry.field(description="English label.")
+
+
+@strawberry.type(description="A document a fact comes from.")
+class Source:
+    id: strawberry.ID = strawberry.field(description="The source's IRI.")
+    name: str = strawberry.field(description="English label.")
+    title: str = strawberry.field(description="Title (dcterms:title).")
+    url: str = strawberry.field(description="Where to read it (schema:url).")
+    date: dt.date | None = strawberry.field(description="Publication date, when known.")
+    retrieved: dt.date = strawberry.field(description="When it was read for this graph.")
+    publisher: str | None = strawberry.field(description="Publisher name or IRI.")
+    source_kind: Concept | None = strawberry.field(description="Primary or secondary source.")
+
+
+def _via(root: strawberry.Parent[C.Figure], info: Info) -> Interconnect | None:
+    return cat(info).interconnects.get(root.via_id or "")  # type: ignore[return-value]
+
+
+def _rank(root: strawberry.Parent[Any]) -> Rank:
+    return Rank(root.rank)
+
+
+@strawberry.type(description="One statement of a figure: a value in a unit, with rank, "
+                 "qualifiers and sources (a hw:Statement).")
+class Figure:
+    id: strawberry.ID = strawberry.field(description="The statement's IRI.")
+    @strawberry.field(description="The figure property, e.g. memoryCapacity.")
+    def property(self) -> str:
+        return self.property_name  # type: ignore[attr-defined,no-any-return]
+
+    value: float = strawberry.field(description="The number, in `unit`.")
+    unit: str = strawberry.field(description="Unit symbol (GB, TB/s, TFLOPS, W …).")
+    unit_iri: str = strawberry.field(description="Unit IRI (QUDT or hwunit:).")
+    base_value: float | None = strawberry.field(
+        description="The value in the base unit of its kind (byte, byte/s, FLOP/s, W, 1).")
+    rank: Rank = strawberry.field(resolver=_rank, description="Preferred, normal or deprecated.")
+    rank_reason: str | None = strawberry.field(description="Why it has this rank.")
+    sparsity: Concept | None = strawberry.field(description="Dense or Sparse (compute).")
+    scope: Concept | None = strawberry.field(description="PerDie when per die; else per package.")
+    via: Interconnect | None = strawberry.field(
+        resolver=_via, description="The interconnect a link figure is over.")
+    direction: Concept | None = strawberry.field(description="PerDirection or Bidirectional.")
+    compute_unit: Concept | None = strawberry.field(description="MatrixUnit or VectorUnit.")
+    accumulate_precision: Concept | None = strawberry.field(description="Accumulate precision.")
+    point_in_time: dt.date | None = strawberry.field(description="Datasheet revision date.")
+    derivation: str | None = strawberry.field(description="How a computed value was computed.")
+    note: str | None = strawberry.field(description="Remarks.")
+    source: Source | None = strawberry.field(description="The first source.")
+    sources: list[Source] = strawberry.field(description="Every source of the statement.")
+
+
+def _entity(table: str, key: str | None, info: Info) -> Any:
+    return getattr(cat(info), table).get(key or "")
+
+
+def _entities(table: str, keys: list[str], info: Info) -> list[Any]:
+    found = getattr(cat(info), table)
+    return [found[k] for k in keys if k in found]
+
+
+def _sources(root: strawberry.Parent[Any], info: Info) -> list[Source]:
+    return _entities("sources", root.source_ids, info)
+
+
+def _statements(root: strawberry.Parent[Any], property: str | None = None,
+                include_deprecated: bool = True) -> list[Figure]:
+    out: list[Any] = []
+    for prop, figs in sorted(root.figures.items()):
+        if property is None or prop == property:
+            out += [f for f in figs if include_deprecated or f.rank != "DEPRECATED"]
+    return out
+
+
+def figure_field(prop: str, description: str) -> Any:
+    """A field with the preferred statement of ``prop``: dense, per package and (for links)
+    the bidirectional aggregate unless the arguments ask for the sparse, per-die or
+    per-direction one."""
+
+    def resolve(root: strawberry.Parent[Any], sparse: bool = False, per_die: bool = False,
+                per_direction: bool = False) -> Figure | None:
+        found = D.best(root, prop, sparse, per_die, per_direction)
+        if found is None and prop == "linkBandwidth":
+            usable = [f for f in root.figures.get(prop, []) if f.rank != "DEPRECATED"]
+            return usable[0] if usable else None  # type: ignore[no-any-return]
+        return found  # type: ignore[return-value]
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+SOURCES_DOC = "Sources of the entity's non-figure facts (prov:wasDerivedFrom)."
+STATEMENTS_DOC = "Every statement (all ranks) of every figure, or of one `property`."
+
+
+@strawberry.type(description="A derived figure computed at query time; null value with a reason "
+                 "when an input is missing.")
+class DerivedMetric:
+    value: float | None = strawberry.field(description="The value in `unit`, or null.")
+    unit: str = strawberry.field(description="Unit of the value (e.g. GB/USD, TFLOPS/W, ×).")
+    reason: str | None = strawberry.field(description="Why the value is null.")
+    inputs: list[MetricInput] = strawberry.field(description="The inputs used.")
+
+
+@strawberry.type(description="Whether a model fits in one host-visible device.")
+class ModelFit(DerivedMetric):
+    @strawberry.field(description="True when one device holds the model; null when unknown.")
+    def fits(self) -> bool | None:
+        return None if self.value is None else self.value == 1.0
+
+
+def _input_entity(root: strawberry.Parent[D.MetricInput], info: Info) -> str | None:
+    return root.entity_id
+
+
+@strawberry.type(description="One input of a derived metric: a statement, offer or exchange rate.")
+class MetricInput:
+    role: str = strawberry.field(description="What it is used as: memoryCapacity, price, "
+                                 "exchangeRate, hostDevices …")
+    value: float | None = strawberry.field(description="The input's value in `unit`.")
+    unit: str | None = strawberry.field(description="The input's unit symbol or currency code.")
+    figure: Figure | None = strawberry.field(description="The statement used, if a statement.")
+    offer: Offer | None = strawberry.field(description="The offer used, if a price.")
+    rate: ExchangeRate | None = strawberry.field(description="The exchange rate used.")
+    entity_id: strawberry.ID | None = strawberry.field(
+        description="IRI of the entity the input belongs to, when not the one asked about.")
+
+
+# ----------------------------------------------------------------- small entity types
+
+
+@strawberry.type(description="A company that makes chips, systems or software.")
+class Vendor:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    slug: str = strawberry.field(description="Last IRI segment.")
+    name: str = strawberry.field(description="English name.")
+    name_zh: str = strawberry.field(description="Chinese name.")
+    url: str | None = strawberry.field(description="Home page (schema:url).")
+    exact_match: list[str] = strawberry.field(description="Wikidata item IRIs (skos:exactMatch).")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="Chips by this vendor.")
+    def chips(self, info: Info) -> list[ChipRef]:
+        return [c for c in cat(info).chips.values() if c.vendor_id == self.id]  # type: ignore
+
+
+@strawberry.type(description="A chip-to-chip, host or network link technology.")
+class Interconnect:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    slug: str = strawberry.field(description="Last IRI segment.")
+    name: str = strawberry.field(description="English name.")
+    name_zh: str = strawberry.field(description="Chinese name.")
+    interconnect_kind: Concept = strawberry.field(description="ChipToChip, HostBus, Network …")
+    generation: str | None = strawberry.field(description="Generation, e.g. 4 or 5.0.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+    link_bandwidth: Figure | None = figure_field("linkBandwidth", "Link bandwidth (GB/s).")
+    lanes: Figure | None = figure_field("lanes", "Lanes (count).")
+    link_count: Figure | None = figure_field("linkCount", "Links (count).")
+    statements: list[Figure] = strawberry.field(resolver=_statements, description=STATEMENTS_DOC)
+
+    @strawberry.field(description="The vendor, when one owns the technology.")
+    def vendor(self, info: Info) -> Vendor | None:
+        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A release of a software stack.")
+class StackVersion:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English name.")
+    version_string: str = strawberry.field(description="Version, e.g. 12.1.")
+    release_date: dt.date | None = strawberry.field(description="Release date.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The stack this is a version of.")
+    def stack(self, info: Info) -> SoftwareStack:
+        return _entity("stacks", self.stack_id, info)  # type: ignore[attr-defined,no-any-return]
+
+
+@strawberry.type(description="A vendor software stack that drives chips (CUDA, ROCm, Metal …).")
+class SoftwareStack:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    slug: str = strawberry.field(description="Last IRI segment.")
+    name: str = strawberry.field(description="English name.")
+    name_zh: str = strawberry.field(description="Chinese name.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The vendor of the stack.")
+    def vendor(self, info: Info) -> Vendor | None:
+        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Chips this stack drives.")
+    def chips(self, info: Info) -> list[ChipRef]:
+        return [c for c in cat(info).chips.values() if self.id in c.stack_ids]  # type: ignore
+
+    @strawberry.field(description="Systems that list this stack.")
+    def systems(self, info: Info) -> list[SystemRef]:
+        return [s for s in cat(info).systems.values()  # type: ignore[misc]
+                if self.id in s.stack_ids]
+
+    @strawberry.field(description="Benchmark results run with a version of this stack or on a "
+                      "system that lists it.")
+    def benchmark_results(self, info: Info) -> list[ResultRef]:
+        c = cat(info)
+        out = []
+        for r in c.results.values():
+            versions = [c.stack_versions.get(v) for v in r.software_version_ids]
+            system = c.systems.get(r.system_id)
+            if any(v is not None and v.stack_id == self.id for v in versions) or (
+                    system is not None and self.id in system.stack_ids):
+                out.append(r)
+        return out  # type: ignore[return-value]
+
+    @strawberry.field(description="Framework backends running on this stack (PyTorch CUDA …).")
+    def backends(self, info: Info) -> list[FrameworkBackend]:
+        return [b for b in cat(info).backends.values()  # type: ignore[misc]
+                if b.stack_id == self.id]
+
+    @strawberry.field(description="Released versions.")
+    def versions(self, info: Info) -> list[StackVersion]:
+        return [v for v in cat(info).stack_versions.values()  # type: ignore[misc]
+                if v.stack_id == self.id]
+
+
+@strawberry.type(description="A machine-learning framework (PyTorch, JAX …).")
+class Framework:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English name.")
+    url: str | None = strawberry.field(description="Home page.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The vendor.")
+    def vendor(self, info: Info) -> Vendor | None:
+        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A framework's backend for a software stack (PyTorch on CUDA).")
+class FrameworkBackend:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English name.")
+    backend_name: str | None = strawberry.field(description="Device name, e.g. cuda, mps.")
+    support_level: Concept | None = strawberry.field(description="Stable, Beta or Community.")
+    release_date: dt.date | None = strawberry.field(description="First release with it.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The framework.")
+    def framework(self, info: Info) -> Framework:
+        return _entity("frameworks", self.framework_id, info)  # type: ignore
+
+    @strawberry.field(description="The software stack it runs on.")
+    def stack(self, info: Info) -> SoftwareStack:
+        return _entity("stacks", self.stack_id, info)  # type: ignore
+
+
+@strawberry.type(description="A microarchitecture (Hopper, CDNA 2 …).")
+class Architecture:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English name.")
+    launch_date: dt.date | None = strawberry.field(description="Launch date.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The vendor.")
+    def vendor(self, info: Info) -> Vendor | None:
+        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A silicon die.")
+class Die:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English name.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The vendor.")
+    def vendor(self, info: Info) -> Vendor | None:
+        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The architecture.")
+    def architecture(self, info: Info) -> Architecture | None:
+        return _entity("architectures", self.architecture_id, info)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A price: an amount of money for a chip or system at a date.")
+class Offer:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English label.")
+    amount: float = strawberry.field(description="Amount in `currency`.")
+    offer_date: dt.date = strawberry.field(description="When the price applied.")
+    offer_kind: Concept = strawberry.field(description="LaunchMSRP, StreetPrice or CloudHourly "
+                                           "(per hour).")
+    rank: Rank = strawberry.field(resolver=_rank, description="Preferred, normal or deprecated.")
+    configuration: str | None = strawberry.field(description="What exactly is priced.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="ISO 4217 currency code, e.g. USD.")
+    def currency(self) -> str:
+        return self.currency.rsplit("/", 1)[-1]  # type: ignore[has-type,no-any-return]
+
+    @strawberry.field(description="IRI of the currency unit (QUDT).")
+    def currency_iri(self) -> str:
+        return self.currency  # type: ignore[has-type,no-any-return]
+
+    @strawberry.field(description="IRI of what is offered (a chip or a system).")
+    def offer_for(self) -> strawberry.ID:
+        return strawberry.ID(self.offer_for_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The chip offered, when the offer is for a chip.")
+    def chip(self, info: Info) -> ChipRef | None:
+        return _entity("chips", self.offer_for_id, info)  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field(description="The system offered, when the offer is for a system.")
+    def system(self, info: Info) -> SystemRef | None:
+        return _entity("systems", self.offer_for_id, info)  # type: ignore[attr-defined,no-any-return]
+
+
+@strawberry.type(description="A dated exchange rate: 1 fromCurrency = rate toCurrency.")
+class ExchangeRate:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English label.")
+    rate: float = strawberry.field(description="toCurrency per 1 fromCurrency.")
+    rate_date: dt.date = strawberry.field(description="Date of the rate.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="ISO 4217 code of the currency converted from.")
+    def from_currency(self) -> str:
+        return self.from_currency.rsplit("/", 1)[-1]  # type: ignore[has-type,no-any-return]
+
+    @strawberry.field(description="ISO 4217 code of the currency converted to.")
+    def to_currency(self) -> str:
+        return self.to_currency.rsplit("/", 1)[-1]  # type: ignore[has-type,no-any-return]
+
+
+def lambda_quantity(root: strawberry.Parent[Any]) -> list[Figure]:
+    return root.figures.get("quantity", [])  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="A source's claim, quoted, with the quantities it states.")
+class Claim:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English label.")
+    quotes: list[str] = strawberry.field(description="The source's words (hw:quote).")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+    quantity: list[Figure] = strawberry.field(resolver=lambda_quantity,
+                                              description="Statements of the quantities claimed.")
+
+    @strawberry.field(description="The source making the claim.")
+    def claimed_by(self, info: Info) -> Source:
+        return _entity("sources", self.claimed_by_id, info)  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field(description="IRIs of what the claim is about.")
+    def about(self) -> list[strawberry.ID]:
+        return [strawberry.ID(i) for i in self.about_ids]  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="One bill-of-materials line: a chip and how many.")
+class Component:
+    count: int = strawberry.field(description="How many of the chip.")
+    role: Concept | None = strawberry.field(description="AcceleratorRole, HostCPURole, PartRole.")
+
+    @strawberry.field(description="The chip.")
+    def chip(self, info: Info) -> ChipRef:
+        return _entity("chips", self.chip_id, info)  # type: ignore[attr-defined,no-any-return]
+
+
+@strawberry.type(description="Memory figures of a chip.")
+class Memory:
+    capacity: Figure | None = strawberry.field(description="Preferred capacity per package (GB).")
+    capacity_per_die: Figure | None = strawberry.field(description="Preferred capacity per die.")
+    bandwidth: Figure | None = strawberry.field(description="Preferred bandwidth (GB/s or TB/s).")
+    bus_width: Figure | None = strawberry.field(description="Bus width (bit).")
+    gpu_usable: Figure | None = strawberry.field(description="GPU-usable share of unified memory.")
+    type: Concept | None = strawberry.field(description="Memory technology, e.g. HBM3.")
+    unified: bool | None = strawberry.field(description="Shared between CPU and GPU.")
+
+

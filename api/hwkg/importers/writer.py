@@ -1,0 +1,208 @@
+"""Validating generated Turtle against the shapes, then writing it into a graph folder atomically.
+
+An import produces :class:`Output` files (a path relative to the graph folder and the
+complete text). :func:`check` parses them, skolemises them as the loader does, and
+validates them (:func:`hwkg.validation.validate`) together with only what they touch and
+reference — the existing description of entities they add statements to, and the
+``rdf:type`` of every IRI they point to — plus the ontology; it keeps the problems of the
+new files. The rest of the graph is not re-validated, which keeps an import of the whole
+MLPerf round to seconds. :func:`commit`
+then writes every new or changed file to a temporary file beside its target, and only when
+all of them are on disk renames them into place with SIGINT deferred: Ctrl-C or a crash
+before that point leaves the graph folder exactly as it was (the temporary files are
+removed), and no file is ever half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from rdflib import RDF, BNode, Graph, URIRef
+
+from .. import resources
+from ..bundle import read
+from ..namespaces import ENTITY_KINDS, HW, ID
+from ..problems import Problem
+from ..skolem import skolemize
+from ..turtle import parse_text
+from ..validation import validate
+from .report import Report
+
+_KIND_BY_SEGMENT = {segment: segment for segment in ENTITY_KINDS.values()}
+
+
+@dataclass
+class Output:
+    """One generated file: where it goes (relative to the graph folder) and its text."""
+
+    path: str
+    text: str
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+def kinds_of(graph: Graph) -> Counter[str]:
+    """How many entities of each kind (``system``, ``result`` …) a graph describes."""
+    counts: Counter[str] = Counter()
+    counts["statement"] = len(set(graph.subjects(RDF.type, HW.Statement)))
+    for subject in set(graph.subjects(RDF.type, None)):
+        if isinstance(subject, URIRef) and str(subject).startswith(str(ID)):
+            segment = str(subject)[len(str(ID)):].split("/", 1)[0]
+            counts[_KIND_BY_SEGMENT.get(segment, segment)] += 1
+    return +counts
+
+
+MARKER = "hwkg import"
+
+
+def generated(path: Path) -> bool:
+    """True when ``path`` is a file an importer wrote (its header names ``hwkg import``)."""
+    try:
+        head = path.read_text(encoding="utf-8")[:4000]
+    except OSError:
+        return False
+    return any(line.startswith("#") and MARKER in line for line in head.splitlines())
+
+
+def existing(graph_dir: Path) -> Graph:
+    """The current data under ``graph_dir`` (files that do not parse are skipped)."""
+    graph, _files, _problems = read(resources.turtle_files(graph_dir))
+    return graph
+
+
+def _describe(old: Graph, node: URIRef | BNode, into: Graph) -> None:
+    """Copy ``node``'s triples (and those of blank nodes below it) from ``old`` into ``into``."""
+    for p, o in old.predicate_objects(node):
+        into.add((node, p, o))
+        if isinstance(o, BNode):
+            _describe(old, o, into)
+
+
+def _context(new: Graph, old: Graph) -> Graph:
+    """What the new data needs beside it to be validated, taken from the existing graph.
+
+    The existing description of every entity the new data adds statements to (a CSV
+    import adds figures to chips described elsewhere, so one-preferred and range rules see
+    both), and the ``rdf:type`` of every IRI either points to.
+    """
+    context = Graph()
+    described = {s for s in new.subjects() if isinstance(s, URIRef)}
+    for subject in described:
+        if (subject, None, None) in old and (subject, RDF.type, None) not in new:
+            _describe(old, subject, context)
+    for obj in set(new.objects()) | set(context.objects()):
+        if isinstance(obj, URIRef) and obj not in described:
+            for kind in old.objects(obj, RDF.type):
+                context.add((obj, RDF.type, kind))
+    return context
+
+
+def check(outputs: list[Output], old: Graph, home: Path | None = None) -> list[Problem]:
+    """Syntax and shape problems of ``outputs``, validated with what they reference.
+
+    Fills each output's ``kinds``. An empty list means every file parses and conforms.
+    """
+    root = home or resources.home()
+    ontology, _, _ = read(resources.turtle_files(root / "ontology"))
+    shapes, _, _ = read(resources.turtle_files(root / "shapes"))
+    new = Graph()
+    files: dict[URIRef, str] = {}
+    problems: list[Problem] = []
+    for output in outputs:
+        parsed = parse_text(output.text, Path(output.path))
+        if parsed.problem is not None or parsed.graph is None:
+            problems.append(parsed.problem or Problem(output.path, "does not parse"))
+            continue
+        output.kinds = kinds_of(parsed.graph)
+        new += parsed.graph
+        for subject in parsed.subjects:
+            files.setdefault(subject, output.path)
+    if problems:
+        return problems
+    found = validate(skolemize(new + _context(new, old)), shapes, ontology, files)
+    mine = set(files.values()) | {"<shapes>"}
+    return [p for p in found if p.severity == "Violation" and p.file in mine]
+
+
+def status(outputs: Iterable[Output], graph_dir: Path) -> dict[str, str]:
+    """``added``, ``changed`` or ``unchanged`` for each output path."""
+    result = {}
+    for output in outputs:
+        target = graph_dir / output.path
+        if not target.exists():
+            result[output.path] = "added"
+        elif target.read_text(encoding="utf-8") == output.text:
+            result[output.path] = "unchanged"
+        else:
+            result[output.path] = "changed"
+    return result
+
+
+@contextmanager
+def _deferred_interrupt() -> Iterator[None]:
+    """Hold SIGINT until the block ends (then raise KeyboardInterrupt if one came)."""
+    caught: list[int] = []
+
+    def hold(signum: int, _frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    try:
+        previous = signal.signal(signal.SIGINT, hold)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def commit(outputs: list[Output], graph_dir: Path) -> dict[str, str]:
+    """Write new and changed outputs into ``graph_dir`` all-or-nothing; returns their status."""
+    states = status(outputs, graph_dir)
+    pending: list[tuple[str, Path]] = []
+    try:
+        for output in outputs:
+            if states[output.path] == "unchanged":
+                continue
+            target = graph_dir / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                            suffix=".tmp")
+            pending.append((temp, target))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(output.text)
+                stream.flush()
+                os.fsync(stream.fileno())
+        with _deferred_interrupt():
+            for temp, target in pending:
+                os.replace(temp, target)
+            pending = []
+    finally:
+        for temp, _target in pending:
+            Path(temp).unlink(missing_ok=True)
+    return states
+
+
+def finish(outputs: list[Output], graph_dir: Path, report: Report, *, dry_run: bool,
+           old: Graph, home: Path | None = None) -> list[Problem]:
+    """Validate, then (unless ``dry_run`` or any problem) commit; fills ``report``."""
+    problems = check(outputs, old, home)
+    if problems:
+        return problems
+    states = status(outputs, graph_dir) if dry_run else commit(outputs, graph_dir)
+    for output in outputs:
+        report.count(states[output.path], output.kinds)
+    report.written = not dry_run and any(s != "unchanged" for s in states.values())
+    if not dry_run and not report.written:
+        report.notes.append("every file was already as generated")
+    return problems

@@ -1,0 +1,1 @@
+"""The SPARQL 1.1 Protocol service: request parsing, content negotiation, killable execution."""

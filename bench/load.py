@@ -1,0 +1,273 @@
+"""Sustained load on a live ``hwkg serve``: a GraphQL + SPARQL + linked-data mix with wrk.
+
+    .venv/bin/python bench/load.py                      # 64 connections, 60 s, bundled graph
+    .venv/bin/python bench/load.py --duration 10        # shorter (bounded: at most 600 s)
+    .venv/bin/python bench/load.py --home /tmp/hwkg-1k  # on a synthetic graph (bench/generate.py)
+    .venv/bin/python bench/load.py --runaway-duration 0 # skip the runaway-query phase
+
+Needs ``wrk`` (Debian/Ubuntu: ``apt-get install wrk``; macOS: ``brew install wrk``). Starts one
+server on 127.0.0.1 (nothing leaves the machine), finds which routes exist in the app's
+routes list (a missing GraphQL, SPARQL or linked-data route is skipped with a message), and
+prints, for phase 1 (the mix at ``--connections`` for ``--duration`` s): requests/s, p50/p99
+latency, errors (socket errors and non-2xx/3xx answers), and the server's resident memory
+(its own process, and with its SPARQL worker processes) at the start and the end. Phase 2
+runs the same mix while other clients keep sending runaway SPARQL queries (a large cross
+product) that the time limit kills, and prints the p99 of the normal requests meanwhile and
+what the runaway queries got (503 when killed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_SECONDS = 600
+GRAPHQL = ('{ chips(orderBy: [{memoryPerDollar: DESC}], where: {memoryPerDollar: {gt: 0}}, '
+           'first: 5) { nodes { id name memoryPerDollar(currency: "USD") { value unit } } } }')
+SPARQL = ("PREFIX hwt: <https://w3id.org/hwkg/truthy/> SELECT ?chip ?gb WHERE "
+          "{ ?chip hwt:memoryCapacity ?gb } ORDER BY DESC(?gb) LIMIT 10")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CHIPS = ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "
+         '"https://w3id.org/hwkg/id/chip/")) } LIMIT 8')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(home: Path | None, log: Path,
+                 timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "hwkg", "serve", "--port", str(port), "--log-level", "warning",
+           "--sparql-timeout", str(timeout_s)]
+    if home:
+        cmd += ["--home", str(home)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"hwkg serve exited with {proc.returncode}; see {log}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    sys.exit("hwkg serve did not answer /health within 300 s")
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` in KiB (Linux /proc), 0 when gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"VmRSS:\s+(\d+)", text)
+    return int(match.group(1)) if match else 0
+
+
+def tree_rss_kib(pid: int) -> int:
+    """RSS of ``pid`` and its child processes (the SPARQL workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = children.read_text().split() if children.exists() else []
+    return rss_kib(pid) + sum(tree_rss_kib(int(kid)) for kid in kids)
+
+
+def route_paths() -> set[str]:
+    from hwkg.app import create_app
+    from hwkg.settings import Settings
+
+    return {getattr(route, "path", "") for route in create_app(Settings()).routes}
+
+
+def request_mix(url: str) -> list[str]:
+    """GET paths for the mix, one kind per existing route; says which kinds are skipped."""
+    paths, have = [], route_paths()
+    if "/graphql" in have:
+        paths.append("/graphql?" + urllib.parse.urlencode({"query": GRAPHQL}))
+    else:
+        print("skipped: no /graphql route")
+    if "/sparql" in have:
+        paths.append("/sparql?" + urllib.parse.urlencode({"query": SPARQL}))
+        found = httpx.get(url + "/sparql", params={"query": CHIPS}, timeout=60,
+                          headers={"accept": "application/sparql-results+json"})
+        chips = [row["s"]["value"] for row in found.json()["results"]["bindings"]]
+    else:
+        print("skipped: no /sparql route (and so no entity list for linked data)")
+        chips = []
+    if "/data/{kind}/{doc}" in have and chips:
+        slugs = [iri.rsplit("/", 1)[-1] for iri in chips]
+        exts = ["ttl", "jsonld", "html", "nt"] * len(slugs)
+        paths += [f"/data/chip/{slug}.{ext}" for slug, ext in zip(slugs, exts, strict=False)]
+        paths += [f"/id/chip/{slug}" for slug in slugs[:2]]
+    elif "/data/{kind}/{doc}" not in have:
+        print("skipped: no linked-data routes")
+    paths.append("/health")
+    for path in paths:
+        status = httpx.get(url + path, timeout=60).status_code
+        if status >= 400:
+            sys.exit(f"{path} answers {status} before the load starts")
+    return paths
+
+
+def lua_script(paths: list[str], folder: Path) -> Path:
+    script = folder / "mix.lua"
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\nend\n'
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("JSON {\\"p50\\": %d, \\"p99\\": %d, \\"requests\\": %d, '
+        '\\"non2xx\\": %d, \\"connect\\": %d, \\"read\\": %d, \\"write\\": %d, '
+        '\\"timeout\\": %d, \\"status\\": %d}\\n", latency:percentile(50), '
+        "latency:percentile(99), summary.requests, summary.errors.status, "
+        "summary.errors.connect, summary.errors.read, summary.errors.write, "
+        "summary.errors.timeout, summary.errors.status))\nend\n")
+    return script
+
+
+def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
+    """Run wrk; returns requests/s, p50/p99 (ms), requests and error counts."""
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+                          "-s", str(script), url], capture_output=True, text=True, check=True,
+                         timeout=seconds + 120).stdout
+    stats = json.loads(next(line[5:] for line in out.splitlines() if line.startswith("JSON ")))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return {"rps": float(rate.group(1)) if rate else 0.0, "p50_ms": stats["p50"] / 1000,
+            "p99_ms": stats["p99"] / 1000, "requests": stats["requests"],
+            "errors": stats["non2xx"] + stats["connect"] + stats["read"] + stats["write"]
+            + stats["timeout"], "non_2xx_3xx": stats["non2xx"], "socket_errors":
+            stats["connect"] + stats["read"] + stats["write"] + stats["timeout"]}
+
+
+def status_counts(url: str) -> dict[tuple[str, str], float]:
+    """(route, status) -> requests answered, from the server's /metrics."""
+    text = httpx.get(url + "/metrics", timeout=30).text
+    found: dict[tuple[str, str], float] = {}
+    pattern = r'^hwkg_http_requests_total\{method="\w+",route="([^"]*)",status="(\d+)"\} (\S+)$'
+    for route, status, value in re.findall(pattern, text, re.M):
+        found[(route, status)] = found.get((route, status), 0.0) + float(value)
+    return found
+
+
+def failures(before: dict[tuple[str, str], float],
+             after: dict[tuple[str, str], float]) -> dict[str, int]:
+    """Answers of status 400 and above between two /metrics readings, by route and status."""
+    return {f"{route} {status}": int(after[key] - before.get(key, 0.0))
+            for key in after if (route := key[0]) and (status := key[1]) >= "400"
+            and after[key] > before.get(key, 0.0)}
+
+
+def runaway_clients(url: str, stop: threading.Event, clients: int) -> dict[int, int]:
+    """Send runaway SPARQL queries until ``stop``; count the statuses they get."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def loop() -> None:
+        with httpx.Client(timeout=120) as client:
+            while not stop.is_set():
+                try:
+                    code = client.get(url + "/sparql", params={"query": RUNAWAY}).status_code
+                except httpx.HTTPError:
+                    code = 0
+                with lock:
+                    statuses[code] = statuses.get(code, 0) + 1
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    stop.wait()
+    for thread in threads:
+        thread.join(180)
+    return statuses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, help="graph folder (default: the bundled graph)")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of phase 1")
+    parser.add_argument("--runaway-duration", type=int, default=30,
+                        help="seconds of phase 2 (0 skips it)")
+    parser.add_argument("--runaway-clients", type=int, default=2)
+    parser.add_argument("--sparql-timeout", type=float, default=2.0)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk (Debian/Ubuntu), brew install wrk")
+    duration = min(args.duration, MAX_SECONDS)
+    folder = Path(tempfile.mkdtemp(prefix="hwkg-load-"))
+    proc, url = start_server(args.home, folder / "server.log", args.sparql_timeout)
+    try:
+        paths = request_mix(url)
+        script = lua_script(paths, folder)
+        print(f"mix: {len(paths)} GET paths: " + ", ".join(p.split("?")[0] for p in paths))
+        wrk(url, script, args.connections, 3)  # warm-up: caches, SPARQL workers
+        start = (rss_kib(proc.pid), tree_rss_kib(proc.pid))
+        counted = status_counts(url)
+        phase1 = wrk(url, script, args.connections, duration)
+        end = (rss_kib(proc.pid), tree_rss_kib(proc.pid))
+        print(f"phase 1 answers of status >= 400 (from /metrics): "
+              f"{failures(counted, status_counts(url)) or 'none'}")
+        print(f"phase 1: {args.connections} connections, {duration} s: "
+              f"{phase1['rps']:.0f} req/s, p50 {phase1['p50_ms']:.1f} ms, "
+              f"p99 {phase1['p99_ms']:.1f} ms, {phase1['requests']:.0f} requests, "
+              f"{phase1['errors']:.0f} errors ({phase1['non_2xx_3xx']:.0f} non-2xx/3xx, "
+              f"{phase1['socket_errors']:.0f} socket)")
+        print(f"server RSS: start {start[0] / 1024:.0f} MiB, end {end[0] / 1024:.0f} MiB; "
+              f"with SPARQL workers: start {start[1] / 1024:.0f} MiB, end {end[1] / 1024:.0f} MiB")
+        if args.runaway_duration and "/sparql" in route_paths():
+            stop = threading.Event()
+            result: dict[str, dict[int, int]] = {}
+            thread = threading.Thread(target=lambda: result.update(
+                s=runaway_clients(url, stop, args.runaway_clients)))
+            thread.start()
+            time.sleep(1)
+            counted = status_counts(url)
+            phase2 = wrk(url, script, args.connections, min(args.runaway_duration, MAX_SECONDS))
+            stop.set()
+            thread.join(300)
+            print(f"phase 2: same mix with {args.runaway_clients} clients sending runaway "
+                  f"SPARQL queries (limit {args.sparql_timeout:g} s): p99 "
+                  f"{phase2['p99_ms']:.1f} ms, p50 {phase2['p50_ms']:.1f} ms, "
+                  f"{phase2['rps']:.0f} req/s, {phase2['errors']:.0f} errors of "
+                  f"{phase2['requests']:.0f}; runaway answers by status: {result.get('s')}")
+            print(f"phase 2 answers of status >= 400 (from /metrics, runaway ones included): "
+                  f"{failures(counted, status_counts(url)) or 'none'}")
+        elif args.runaway_duration:
+            print("skipped phase 2: no /sparql route")
+        metrics = httpx.get(url + "/metrics", timeout=30)
+        if metrics.status_code == 200:
+            timeouts = re.findall(r"^hwkg_query_timeouts_total\S* (\S+)$", metrics.text, re.M)
+            print(f"/metrics: hwkg_query_timeouts_total = {sum(map(float, timeouts)):.0f}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    raise SystemExit(main())

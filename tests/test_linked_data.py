@@ -1,0 +1,128 @@
+"""Every entity IRI dereferences on the live server (303 pattern), in every format.
+
+Expected descriptions are computed here from the server's own N-Quads dump, parsed by
+pyoxigraph: the entity's triples plus those of the statements/components it owns.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from hwkg.namespaces import BASE
+
+pytestmark = pytest.mark.server
+
+RDF_TYPES = {"text/turtle": "ttl", "application/ld+json": "jsonld",
+             "application/n-triples": "nt", "application/rdf+xml": "rdf"}
+OWNED = (BASE + "id/statement/", BASE + "id/component/", BASE + ".well-known/genid/")
+
+
+@pytest.fixture(scope="module")
+def client(live_server: str) -> httpx.Client:
+    return httpx.Client(base_url=live_server, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def served(client: httpx.Client) -> ox.Store:
+    """The server's graph, from its N-Quads dump."""
+    store = ox.Store()
+    store.load(client.get("/dumps/hwkg.nq").content, ox.RdfFormat.N_QUADS)
+    return store
+
+
+def expected(store: ox.Store, iri: str) -> set[ox.Triple]:
+    todo, seen, out = [iri], {iri}, set()
+    while todo:
+        for quad in store.quads_for_pattern(ox.NamedNode(todo.pop()), None, None, None):
+            out.add(quad.triple)
+            o = quad.object
+            if isinstance(o, ox.NamedNode) and o.value.startswith(OWNED) and o.value not in seen:
+                seen.add(o.value)
+                todo.append(o.value)
+    return out
+
+
+def entities(store: ox.Store) -> list[str]:
+    subjects = {q.subject.value for q in store if isinstance(q.subject, ox.NamedNode)
+                and q.subject.value.startswith(BASE + "id/")}
+    return sorted(subjects)
+
+
+def local(iri: str) -> str:
+    return "/" + iri.removeprefix(BASE)
+
+
+def test_every_entity_in_every_rdf_format(client: httpx.Client, served: ox.Store) -> None:
+    iris = [i for i in entities(served) if not i.startswith(OWNED)]
+    statements = [i for i in entities(served) if i.startswith(BASE + "id/statement/")]
+    assert iris and statements
+    checked = 0
+    for iri in iris + statements[:: max(1, len(statements) // 50)]:
+        want = expected(served, iri)
+        for media_type, ext in RDF_TYPES.items():
+            thing = client.get(local(iri), headers={"accept": media_type})
+            assert thing.status_code == 303 and "Accept" in thing.headers["vary"]
+            location = thing.headers["location"]
+            assert location.endswith("." + ext)
+            doc = client.get(location)
+            assert doc.status_code == 200
+            assert doc.headers["content-type"].startswith(media_type)
+            fmt = ox.RdfFormat.from_media_type(media_type)
+            got = {q.triple for q in ox.parse(doc.content, fmt)}
+            assert got == want, (iri, media_type, len(got), len(want))
+            checked += 1
+    assert checked >= 4 * len(iris)
+
+
+def test_html_pages(client: httpx.Client, served: ox.Store) -> None:
+    iris = [i for i in entities(served) if not i.startswith(OWNED)]
+    for iri in iris:
+        page = client.get(local(iri), headers={"accept": "text/html"}, follow_redirects=True)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        labels = [q.object.value for q in served.quads_for_pattern(
+            ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)]
+        assert all(label in page.text or _escaped(label) in page.text for label in labels)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+        '"', "&#34;").replace("'", "&#39;")
+
+
+def test_figures_show_units_ranks_and_sources(client: httpx.Client, served: ox.Store) -> None:
+    rows = list(served.query(
+        "SELECT ?e ?v WHERE { ?e ?p ?st . ?st a hw:Statement ; hw:value ?v ; hw:unit ?u ; "
+        "hw:rank ?r ; prov:wasDerivedFrom ?src FILTER(!STRSTARTS(STR(?e), STR(stmt:))) } LIMIT 20",
+        use_default_graph_as_union=True,
+        prefixes={"hw": BASE + "ontology#", "prov": "http://www.w3.org/ns/prov#",
+                  "stmt": BASE + "id/statement/"}))
+    assert rows
+    for row in rows:
+        page = client.get(local(row["e"].value), headers={"accept": "text/html"},
+                          follow_redirects=True)
+        assert 'class="figures"' in page.text and "rank-" in page.text
+        assert row["v"].value in page.text
+
+
+@pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "html"])
+def test_suffixes_for_clients_that_cannot_negotiate(client: httpx.Client, served: ox.Store,
+                                                    ext: str) -> None:
+    iri = next(i for i in entities(served) if not i.startswith(OWNED))
+    via_id = client.get(local(iri) + "." + ext)
+    assert via_id.status_code == 303 and via_id.headers["location"].endswith("." + ext)
+    doc = client.get(via_id.headers["location"])
+    assert doc.status_code == 200 and doc.headers["link"] == f'<{iri}>; rel="describes"'
+
+
+def test_unknown_entity_is_404(client: httpx.Client) -> None:
+    assert client.get("/id/chip/no-such-chip-xyz").status_code == 404
+    assert client.get("/data/chip/no-such-chip-xyz.ttl").status_code == 404
+
+
+def test_home_links_to_entities(client: httpx.Client, served: ox.Store) -> None:
+    page = client.get("/", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    some = [i for i in entities(served) if not i.startswith(OWNED)][:20]
+    assert all(f'href="{local(i)}"' in page.text for i in some)

@@ -1,0 +1,68 @@
+"""The ontology at its own IRI: HTML documentation of every term and shape, RDF by conneg."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from hwkg.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES
+from hwkg.ontology_docs import anchor
+
+pytestmark = pytest.mark.server
+
+TERMS = """SELECT DISTINCT ?t WHERE { ?t a ?k FILTER(isIRI(?t)) VALUES ?k {
+  owl:Class rdfs:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+  rdf:Property hw:FigureProperty sh:NodeShape sh:PropertyShape } }"""
+
+
+@pytest.fixture(scope="module")
+def client(live_server: str) -> httpx.Client:
+    return httpx.Client(base_url=live_server, timeout=60)
+
+
+def graph(client: httpx.Client, path: str, media_type: str) -> list[ox.Quad]:
+    response = client.get(path, headers={"accept": media_type})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
+    assert "Accept" in response.headers["vary"]
+    return list(ox.parse(response.content, ox.RdfFormat.from_media_type(media_type)))
+
+
+def canonical(quads: list[ox.Quad]) -> ox.Dataset:
+    dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
+@pytest.mark.parametrize("media_type", ["text/turtle", "application/n-triples",
+                                        "application/ld+json", "application/rdf+xml"])
+def test_rdf_by_negotiation(client: httpx.Client, media_type: str) -> None:
+    dump = list(ox.parse(client.get("/dumps/hwkg.nq").content, ox.RdfFormat.N_QUADS))
+    for path, name in (("/ontology", GRAPH_ONTOLOGY), ("/shapes", GRAPH_SHAPES)):
+        served = graph(client, path, media_type)
+        stored = [q for q in dump if q.graph_name == ox.NamedNode(name)]
+        assert stored and canonical(served) == canonical(stored)
+
+
+def test_every_term_and_shape_is_documented(client: httpx.Client) -> None:
+    store = ox.Store()
+    for path in ("/ontology.ttl", "/shapes.ttl"):
+        store.load(client.get(path).content, ox.RdfFormat.TURTLE)
+    terms = [row["t"].value for row in store.query(TERMS, prefixes={  # type: ignore[union-attr]
+        "owl": "http://www.w3.org/2002/07/owl#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "hw": "https://w3id.org/hwkg/ontology#", "sh": "http://www.w3.org/ns/shacl#"})]
+    page = client.get("/ontology", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    ids = {html.unescape(m) for m in re.findall(r'<section class="term" id="([^"]+)"', page.text)}
+    missing = [t for t in terms if anchor(t) not in ids]
+    assert len(terms) > 20 and not missing, missing[:10]
+
+
+def test_entity_pages_link_into_the_docs(client: httpx.Client) -> None:
+    page = client.get("/ontology", headers={"accept": "text/html"}).text
+    ids = set(re.findall(r'<section class="term" id="([^"]+)"', page))
+    assert "Chip" in ids and "Statement" in ids

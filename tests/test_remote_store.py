@@ -1,0 +1,115 @@
+"""``hwkg load --sparql-endpoint``: the graph loaded into a real Oxigraph server (PyPI
+``oxigraph``, ``oxigraph serve`` on 127.0.0.1) answers like the embedded store."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import free_port
+from hwkg import bundle, store
+from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.remote_store import RemoteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    gen = _bench("generate")
+    folder = tmp_path_factory.mktemp("remote-home")
+    gen.write_home(gen.generate(40, seed=5), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """An in-memory ``oxigraph serve`` on a free loopback port; yields its base URL."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        if os.environ.get("CI"):
+            pytest.fail("the oxigraph server (pip install oxigraph) is not installed")
+        pytest.skip("oxigraph server not installed (pip install oxigraph)")
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("oxigraph serve did not start")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def hwkg_load(url: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hwkg", "load", "--sparql-endpoint", url + "/query",
+         "--update-url", url + "/update"],
+        env={**os.environ, "HWKG_HOME": str(home)}, capture_output=True, text=True,
+        timeout=300, check=False)
+
+
+def _rows(result: ox.QuerySolutions) -> list[tuple[str, ...]]:
+    names = [v.value for v in result.variables]
+    return sorted(tuple("" if s[n] is None else s[n].value for n in names)  # type: ignore[union-attr]
+                  for s in result)
+
+
+def test_load_into_an_oxigraph_server_answers_like_the_embedded_store(
+    server: str, home: Path
+) -> None:
+    first = hwkg_load(server, home)
+    assert first.returncode == 0, first.stderr
+    assert "loaded" in first.stderr
+    again = hwkg_load(server, home)
+    assert again.returncode == 0 and "up to date" in again.stderr
+    loaded = bundle.load(home)
+    remote = RemoteStore(server + "/query", server + "/update")
+    assert remote.version() == loaded.version
+    embedded = store.build(loaded)
+    for graph in (GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_DATA, GRAPH_TRUTHY):
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        expected = next(iter(embedded.query(count)))["n"].value  # type: ignore[index]
+        assert remote.select(count)[0]["n"] == expected, graph
+    suite = _bench("suite")
+    pick = suite.P + "SELECT ?c WHERE { ?c a hw:GPU } ORDER BY ?c LIMIT 1"
+    chip = next(iter(embedded.query(pick, use_default_graph_as_union=True)))["c"].value  # type: ignore
+    checked = 0
+    for name, template in suite.QUERIES.items():
+        query = template.replace("{chip}", chip)
+        mine = _rows(embedded.query(query, use_default_graph_as_union=True))  # type: ignore[arg-type]
+        theirs = remote.select(query)
+        variables = [v.value for v in embedded.query(  # type: ignore[union-attr]
+            query, use_default_graph_as_union=True).variables]
+        assert sorted(tuple(r.get(v, "") for v in variables) for r in theirs) == mine, name
+        checked += bool(mine)
+    assert checked >= 5

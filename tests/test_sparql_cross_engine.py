@@ -1,0 +1,84 @@
+"""Cross-engine answers: the endpoint agrees with pyoxigraph run here on the server's dump.
+
+Each query is sent to the live endpoint (SPARQL JSON over HTTP, through a worker process)
+and run in this process on a store loaded from ``/dumps/hwkg.nq``; the answers must be equal
+(ordered where the query orders, as multisets otherwise).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from hwkg.namespaces import PREFIXES
+
+pytestmark = pytest.mark.server
+
+QUERIES = {
+    "chips-by-label": ("""SELECT ?chip ?label WHERE {
+        ?chip a/rdfs:subClassOf* hw:Chip ; rdfs:label ?label } ORDER BY ?label ?chip""", True),
+    "statements-per-property": ("""SELECT ?p (COUNT(?st) AS ?n) WHERE {
+        ?s ?p ?st . ?st a hw:Statement } GROUP BY ?p ORDER BY DESC(?n) ?p""", True),
+    "truthy-with-optional": ("""SELECT ?chip ?mem ?bw WHERE {
+        ?chip a/rdfs:subClassOf* hw:Chip .
+        OPTIONAL { ?chip hwt:memoryCapacity ?mem } OPTIONAL { ?chip hwt:memoryBandwidth ?bw } }""",
+                             False),
+    "filtered-figures": ("""SELECT ?s ?v ?u WHERE { ?s ?p ?st . ?st hw:value ?v ; hw:unit ?u ;
+        hw:rank hw:PreferredRank FILTER(?v > 10) }""", False),
+    "sources": ("""SELECT ?src ?title ?url WHERE { ?src a hw:Source .
+        OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src schema:url ?url } }""", False),
+    "classes-in-named-graphs": ("""SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE {
+        GRAPH ?g { ?s a ?c } } GROUP BY ?g ORDER BY ?g""", True),
+    "ranks": ("SELECT DISTINCT ?r WHERE { ?st hw:rank ?r } ORDER BY ?r", True),
+    "ask-deprecated": ("ASK { ?st hw:rank hw:DeprecatedRank }", True),
+    "construct-vendors": ("""CONSTRUCT { ?v rdfs:label ?l } WHERE {
+        ?v a hw:Vendor ; rdfs:label ?l }""", False),
+}
+
+
+@pytest.fixture(scope="module")
+def client(live_server: str) -> httpx.Client:
+    return httpx.Client(base_url=live_server, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def local(client: httpx.Client) -> ox.Store:
+    store = ox.Store()
+    store.load(client.get("/dumps/hwkg.nq").content, ox.RdfFormat.N_QUADS)
+    return store
+
+
+def rows(result: object) -> list[tuple[str, ...]] | bool | set[str]:
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return [tuple(str(s[n]) if s[n] is not None else "" for n in names) for s in result]
+    return {str(t) for t in result}  # type: ignore[attr-defined]
+
+
+def test_queries_cover_the_graph(local: ox.Store) -> None:
+    non_empty = [name for name, (q, _) in QUERIES.items()
+                 if rows(local.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))]
+    assert len(non_empty) >= len(QUERIES) - 2, non_empty
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_endpoint_equals_pyoxigraph(client: httpx.Client, local: ox.Store, name: str) -> None:
+    query, ordered = QUERIES[name]
+    expected = rows(local.query(query, use_default_graph_as_union=True, prefixes=PREFIXES))
+    construct = isinstance(expected, set)
+    accept = "application/n-triples" if construct else "application/sparql-results+json"
+    response = client.post("/sparql", data={"query": query}, headers={"accept": accept})
+    assert response.status_code == 200, response.text
+    if construct:
+        got: object = {str(t) for t in ox.parse(response.content, ox.RdfFormat.N_TRIPLES)}
+    else:
+        got = rows(ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON))
+    if ordered or isinstance(expected, bool | set):
+        assert got == expected
+    else:
+        assert Counter(got) == Counter(expected)  # type: ignore[arg-type]

@@ -1,0 +1,54 @@
+"""The killable worker pool on its own: dump-loaded and read-only workers, the time limit."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from hwkg.sparql.execution import Job
+from hwkg.sparql.pool import Pool, TimeLimit
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def quads(n: int) -> list[ox.Quad]:
+    return [ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(str(i)),
+                    ox.NamedNode("http://e/g")) for i in range(n)]
+
+
+def count(body: bytes) -> int:
+    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    return int(next(iter(solutions))["n"].value)  # type: ignore[arg-type, index]
+
+
+async def exercise(pool: Pool, expected: int) -> None:
+    await pool.start()
+    try:
+        answer = await pool.run(Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"), 30)
+        assert answer.status == 200 and count(answer.body) == expected
+        with pytest.raises(TimeLimit):
+            await pool.run(Job(RUNAWAY), 1.0)
+        again = await pool.run(Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"), 60)
+        assert count(again.body) == expected
+    finally:
+        await pool.aclose()
+
+
+def test_dump_workers(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.extend(quads(300))
+    dump = tmp_path / "store.nq"
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    asyncio.run(exercise(Pool(dump, 1), 300))
+
+
+def test_read_only_workers_on_a_persisted_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = ox.Store(str(path))
+    store.extend(quads(200))
+    store.flush()
+    del store
+    asyncio.run(exercise(Pool(path, 1, read_only=True), 200))
