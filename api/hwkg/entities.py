@@ -46,7 +46,11 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
 
 def exists(store: ox.Store, iri: str) -> bool:
     """True when ``iri`` is the subject of at least one triple."""
-    quads = store.quads_for_pattern(ox.NamedNode(iri), None, None, None)
+    try:  # a path segment can make an IRI Oxigraph refuses: that entity does not exist
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    quads = store.quads_for_pattern(node, None, None, None)
     return next(iter(quads), None) is not None
 
 
