@@ -183,6 +183,7 @@ class Chip(Entity):
     memory_type: Concept | None = None
     unified_memory: bool | None = None
     process_node: str | None = None
+    no_public_price: str | None = None
     form_factor: str | None = None
     launch_date: dt.date | None = None
     variant_of_ids: list[str] = field(default_factory=list)
@@ -513,6 +514,7 @@ def _build_entities(r: Reader, cat: Catalog, by_type: dict[str, list[str]], fp: 
             vendor_id=r.hw(s, "vendor"), architecture_id=r.hw(s, "architecture"),
             die_ids=_ids(r.hws(s, "die")), memory_type=r.concept(r.hw(s, "memoryType")),
             unified_memory=r.hw(s, "unifiedMemory"), process_node=r.text(r.hw(s, "processNode")),
+            no_public_price=r.text(r.hw(s, "noPublicPrice")),
             form_factor=r.text(r.hw(s, "formFactor")), launch_date=r.hw(s, "launchDate"),
             variant_of_ids=_ids(r.hws(s, "variantOf")),
             successor_of_ids=_ids(r.hws(s, "successorOf")),

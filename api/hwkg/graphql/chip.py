@@ -86,6 +86,9 @@ class Chip:
     memory_type: Concept | None = strawberry.field(description="Memory technology, e.g. HBM3.")
     unified_memory: bool | None = strawberry.field(description="CPU and GPU share the memory.")
     process_node: str | None = strawberry.field(description="Foundry process, e.g. TSMC 4N.")
+    no_public_price: str | None = strawberry.field(
+        description="Why the graph has no offer for this chip (e.g. sold only through OEMs)."
+    )
     form_factor: str | None = strawberry.field(description="Form factor, e.g. SXM5, PCIe.")
     launch_date: dt.date | None = strawberry.field(description="Launch date.")
     exact_match: list[str] = strawberry.field(description="Wikidata item IRIs (skos:exactMatch).")
