@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 def test_graphiql_runs_a_typed_query_offline(fixture_server: str, chromium: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
     version = httpx.get(fixture_server + "/health", timeout=10).json()["version"]
     blocked: list[str] = []
     with sync_api.sync_playwright() as p:

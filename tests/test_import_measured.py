@@ -64,10 +64,29 @@ def test_measured_files_become_results(tmp_path: Path) -> None:
              and graph.value(s, HW.rank) == HW.PreferredRank]
     assert dense, "the H100's preferred dense BF16 figure is in the graph"
     assert Decimal("0.5") < measured / dense[0] < 1  # measured sits below the datasheet peak
+    source = graph.value(system, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    url = str(graph.value(source, URIRef("https://schema.org/url")))
+    assert url == "https://w3id.org/hwkg/evidence/measured/h100-probe-2026-11-27.json"
+    title = str(graph.value(source, URIRef("http://purl.org/dc/terms/title")))
+    assert "(file h100-probe-2026-11-27.json)" in title
+    for name in ("h100-probe-2026-11-27.json", "h200-probe-2026-11-27.json", "SOURCE.md"):
+        shipped = folder / "evidence" / "measured" / name
+        assert shipped.read_bytes() == (MEASURED / name).read_bytes(), f"{name} not shipped as is"
     h200 = URIRef(f"{ID}system/measured-h200-sxm-141gb-2026-11-27")
     assert len(set(graph.subjects(HW.system, h200))) == 10
     again = hwkg("import", "measured", *files(), "--graph-dir", str(folder))
     assert again.returncode == 0 and again.stdout.startswith("added: nothing\nchanged: nothing")
+
+
+def test_bundled_graph_cites_the_shipped_evidence() -> None:
+    """The committed measured systems cite the copies under graph/evidence/, not a local path."""
+    graph = load(ROOT / "graph" / "systems")
+    urls = {str(u) for u in graph.objects(None, URIRef("https://schema.org/url"))}
+    assert not [u for u in urls if u.startswith("file:")]
+    base = "https://w3id.org/hwkg/evidence/measured/"
+    for name in ("h100-probe-2026-11-27.json", "h200-probe-2026-11-27.json"):
+        assert base + name in urls
+        assert (ROOT / "graph" / "evidence" / "measured" / name).is_file()
 
 
 def test_bad_unit_is_rejected_and_graph_unchanged(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def score_of(graph: Graph, system: URIRef, bench: str) -> Decimal:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Graph]:
-    """The whole v3.0 round imported into a copy of the graph (unmatched systems rejected)."""
+    """The whole v3.0 round imported into a copy of the graph (every system matches its chips)."""
     assert ROUND.is_dir(), f"the shared MLPerf data is missing at {ROUND}"
     folder = copy_graph(tmp_path_factory.mktemp("round") / "graph")
     done = hwkg("import", "mlperf", str(ROUND), "--graph-dir", str(folder), "--allow-rejected")
@@ -106,17 +106,14 @@ def test_round_counts_add_up(imported: tuple[Path, str, Graph]) -> None:
     results = {r for r in graph.subjects(HW.benchmark, None)
                if "/benchmark/mlperf-training-v3.0-" in str(graph.value(r, HW.benchmark))}
     rejected = [line for line in summary.splitlines() if line.startswith("  rejected ")]
-    rejected_systems = [line for line in rejected if "/systems/" in line]
-    assert len(imported_systems) + len(rejected_systems) == 91
-    assert len(imported_systems) >= 60, "most v3.0 systems use chips the graph has"
-    lost = sum(len([d for d in (ROUND / line.split()[1].split("/")[0] / "results"
-                                / Path(line.split()[1].rstrip(":")).stem).iterdir()])
-               for line in rejected_systems)
-    assert len(results) + lost == 260
-    for line in rejected_systems:
-        assert "matches no chip" in line or "matches a chip" in line
-    assert len(list((folder / "systems").glob("mlperf-training-v3.0-*.ttl"))) == len(
-        imported_systems)
+    assert rejected == [] and "\nrejected: 0\n" in summary, "every v3.0 system has its chips"
+    assert "unmatched names" not in summary, "every accelerator and host CPU matches a chip"
+    assert len(imported_systems) == 91 and len(results) == 260
+    assert len(list((folder / "systems").glob("mlperf-training-v3.0-*.ttl"))) == 91
+    no_cpu = [s for s in imported_systems
+              if not any(graph.value(c, HW.role) == HW.HostCPURole
+                         for c in graph.objects(s, HW.component))]
+    assert no_cpu == [], f"systems without a host CPU component: {no_cpu}"
 
 
 @pytest.mark.parametrize("key", sorted(PUBLISHED), ids=lambda k: f"{k[1]}-{k[2]}")
@@ -148,6 +145,23 @@ def test_accelerators_and_host_cpus(imported: tuple[Path, str, Graph]) -> None:
     assert gaudi["intel-xeon-platinum-8380"] == (96, "HostCPURole")
     dell = components(graph, system_iri("Dell", "XE8545x4A100-SXM-80GB"))
     assert dell["nvidia-a100-sxm4-80gb"] == (4, "AcceleratorRole")
+    assert dell["amd-epyc-7763"] == (2, "HostCPURole")
+    dell40 = components(graph, system_iri("Dell", "XE8545x4A100-SXM-40GB"))
+    assert dell40["amd-epyc-7713"] == (2, "HostCPURole")
+    dgx = components(graph, system_iri("NVIDIA", "dgxh100_ngc23.04_pytorch"))
+    assert dgx["intel-xeon-platinum-8480c"] == (2, "HostCPURole")
+    # CPU-only systems: the host CPU is the only chip (accelerator 'N/A').
+    spr = components(graph, system_iri("Intel", "16-nodes-SPR-pytorch"))
+    assert spr == {"intel-xeon-platinum-8480-plus": (32, "HostCPURole")}
+    # A30 under both spellings; xFusion's "Platinum 6458Q" is Intel's Gold 6458Q (alias table).
+    xfusion = components(graph, system_iri("xFusion", "G5500V7x8xA30"))
+    assert xfusion == {"nvidia-a30": (8, "AcceleratorRole"),
+                       "intel-xeon-gold-6458q": (2, "HostCPURole")}
+    h3c = components(graph, system_iri("H3C", "R5350G6x8A30-PCIE-24GB"))
+    assert h3c == {"nvidia-a30": (8, "AcceleratorRole"), "amd-epyc-9754": (2, "HostCPURole")}
+    krai = components(graph, system_iri("Krai", "7920T_2xA5000_mxnet22.04"))
+    assert krai == {"nvidia-rtx-a5000": (2, "AcceleratorRole"),
+                    "intel-xeon-gold-6240r": (1, "HostCPURole")}
 
 
 def test_results_carry_division_category_method_and_source(

@@ -14,7 +14,8 @@ def test_wheel_carries_the_graph_and_validates_it(tmp_path: Path) -> None:
     wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "cwd"
     elsewhere.mkdir()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels),
+                    str(ROOT)],
                    check=True, timeout=300)
     (wheel,) = wheels.glob("hwkg-*.whl")
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
@@ -22,7 +23,8 @@ def test_wheel_carries_the_graph_and_validates_it(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(target)}
     env.pop("HWKG_HOME", None)
     where = subprocess.run(
-        [sys.executable, "-c", "import hwkg, hwkg.resources as r; print(hwkg.__file__); print(r.home())"],
+        [sys.executable, "-c",
+         "import hwkg, hwkg.resources as r; print(hwkg.__file__); print(r.home())"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True, timeout=60,
     ).stdout.splitlines()
     assert where[0].startswith(str(target))

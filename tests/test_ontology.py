@@ -51,7 +51,8 @@ def test_every_figure_property_has_canonical_unit_and_quantity_kind(ontology: Gr
             continue
         unit = ontology.value(prop, HW.canonicalUnit)
         assert unit is not None, prop
-        assert ontology.value(unit, HWUNIT.quantityKind) == ontology.value(prop, HW.quantityKind), prop
+        kind = ontology.value(prop, HW.quantityKind)
+        assert ontology.value(unit, HWUNIT.quantityKind) == kind, prop
 
 
 def test_gb_and_gib_are_different_units(ontology: Graph) -> None:

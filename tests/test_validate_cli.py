@@ -20,12 +20,15 @@ SYNTAX_FRAGMENTS = {
     "missing-dot": "expected '.'",
     "not-utf8": "not UTF-8",
 }
-VIOLATION_LINE = re.compile(r"^(?P<file>[^:]+\.ttl): (?P<focus>\S+)(?: (?P<path>\S+))?: (?P<msg>.+) \((?P<shape>hwsh:[\w-]+)\)$")
+VIOLATION_LINE = re.compile(
+    r"^(?P<file>[^:]+\.ttl): (?P<focus>\S+)(?: (?P<path>\S+))?: (?P<msg>.+) "
+    r"\((?P<shape>hwsh:[\w-]+)\)$")
 
 
 def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hwkg", *args], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "hwkg", *args], capture_output=True, text=True, timeout=300,
+        check=False
     )
 
 

@@ -44,5 +44,6 @@ def routes() -> list[BaseRoute]:
     for name, folder in PACKAGES.items():
         directory = root / folder
         if directory.is_dir():
-            mounts.append(Mount(f"/assets/{name}", app=StaticFiles(directory=directory), name=f"assets-{name}"))
+            mounts.append(Mount(f"/assets/{name}", app=StaticFiles(directory=directory),
+                                name=f"assets-{name}"))
     return mounts

@@ -28,14 +28,26 @@ def owned(term: object) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(OWNED)
 
 
+def node(iri: str) -> ox.NamedNode | None:
+    """``iri`` as a term, or None when Oxigraph refuses it (a path segment can make an IRI
+    that is not one): such an entity does not exist."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
-    """The entity's triples and its owned nodes' triples, once each, in a stable order."""
+    """The entity's triples and its owned nodes' triples, once each, in a stable order
+    (none for an IRI Oxigraph refuses)."""
+    start = node(iri)
+    if start is None:
+        return []
     seen: set[str] = {iri}
-    queue = [ox.NamedNode(iri)]
+    queue = [start]
     triples: set[ox.Triple] = set()
     while queue:
-        node = queue.pop()
-        for quad in store.quads_for_pattern(node, None, None, None):
+        for quad in store.quads_for_pattern(queue.pop(), None, None, None):
             triples.add(quad.triple)
             obj = quad.object
             if owned(obj) and obj.value not in seen:  # type: ignore[union-attr]
@@ -46,18 +58,20 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
 
 def exists(store: ox.Store, iri: str) -> bool:
     """True when ``iri`` is the subject of at least one triple."""
-    try:  # a path segment can make an IRI Oxigraph refuses: that entity does not exist
-        node = ox.NamedNode(iri)
-    except ValueError:
+    term = node(iri)
+    if term is None:
         return False
-    quads = store.quads_for_pattern(node, None, None, None)
-    return next(iter(quads), None) is not None
+    return next(iter(store.quads_for_pattern(term, None, None, None)), None) is not None
 
 
 def incoming(store: ox.Store, iri: str, limit: int = 500) -> list[ox.Triple]:
-    """Triples pointing at ``iri`` from entities (not from owned nodes), at most ``limit``."""
+    """Triples pointing at ``iri`` (from entities and from the statements and components
+    they own), at most ``limit``, in a stable order; none for an IRI Oxigraph refuses."""
+    term = node(iri)
+    if term is None:
+        return []
     out: set[ox.Triple] = set()
-    for quad in store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
+    for quad in store.quads_for_pattern(None, None, term, None):
         if len(out) >= limit:
             break
         out.add(quad.triple)

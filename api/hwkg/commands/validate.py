@@ -19,8 +19,10 @@ from ..validation import validate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    cmd = subparsers.add_parser("validate", help="check Turtle files against the ontology and shapes")
-    cmd.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the bundled graph)")
+    cmd = subparsers.add_parser(
+        "validate", help="check Turtle files against the ontology and shapes")
+    cmd.add_argument("paths", nargs="*", type=Path,
+                     help="files or folders (default: the bundled graph)")
     cmd.add_argument("--warnings", action="store_true", help="also print warnings")
     cmd.set_defaults(func=run)
 

@@ -50,6 +50,9 @@ ALIASES: dict[str, str] = {
     # nvidia-smi's name for the H200 SXM 141GB (the NVL card reports "NVIDIA H200 NVL");
     # the measured file states 141 GB and a 700 W limit, the SXM part's.
     "nvidia-h200": "nvidia-h200-sxm-141gb",
+    # xFusion's MLPerf v3.0 system files write "Platinum 6458Q"; Intel sells the 6458Q only as
+    # Xeon Gold 6458Q (its ARK row: 32 cores, 3.10 GHz base, as xFusion's files state).
+    "intel-xeon-platinum-6458q": "intel-xeon-gold-6458q",
 }
 
 #: regular expression over the lower-cased text -> interconnect slug.

@@ -9,7 +9,11 @@ holds ``measured_at``, the device name and ``figures`` (each ``value``, ``unit``
   result per figure (category ``hw:Measured``, the file's method and date);
 - ``benchmarks/probe-<figure>.ttl``: the probe benchmarks, each saying which datasheet
   figure it measures (``hw:measures hw:computeBF16`` …) so measured ÷ datasheet can be
-  computed; ``sources/hwkg-probe.ttl``: the source defining them.
+  computed; ``sources/hwkg-probe.ttl``: the source defining them;
+- ``evidence/measured/<file name>``: the measured file itself, byte for byte (and the
+  ``SOURCE.md`` beside it, if there is one), so the source cites a copy the graph ships:
+  its URL is :data:`EVIDENCE_BASE` + the file name, in the project's own IRI space, and its
+  title keeps the original file name. The loader reads only ``*.ttl``, so these stay data.
 
 The figure names and units this knows are :data:`FIGURES` and :data:`UNITS`; any other
 is rejected with its name, never guessed.
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import Graph, URIRef
 
@@ -75,6 +80,9 @@ UNITS: dict[str, str] = {
 }
 
 PROBE_SOURCE = "src:hwkg-probe"
+#: Where an imported measured file is kept, under the graph folder, and the IRI it has there.
+EVIDENCE_DIR = "evidence/measured"
+EVIDENCE_BASE = "https://w3id.org/hwkg/evidence/measured/"
 #: When the probe benchmarks were defined: fixed, so every writer of the source agrees.
 PROBE_DEFINED = date(2026, 11, 28)
 
@@ -228,8 +236,10 @@ class Parts:
 
 
 def parts(data: dict[str, object], where: str, chip: URIRef, source: str, url: str,
-          retrieved: date, stacks: Index, report: Report) -> Parts:
-    """System, source and results of a measured run (shared by the importer and the probe)."""
+          retrieved: date, stacks: Index, report: Report, file_name: str = "") -> Parts:
+    """System, source and results of a measured run (shared by the importer and the probe).
+
+    ``file_name``, when given, is the measured file's original name, kept in the title."""
     when = _measured_at(data, where)
     name = _device_name(data) or str(chip).rsplit("/", 1)[-1]
     figures = data.get("figures")
@@ -248,7 +258,8 @@ def parts(data: dict[str, object], where: str, chip: URIRef, source: str, url: s
     versions, version_file = cuda_version(data, stacks)
     src = (t.Block(source).add("a", "hw:Source")
            .add("rdfs:label", t.text(f"measurement run {source.split(':', 1)[1]}", "en"))
-           .add("dcterms:title", t.text(f"Probe measurements on {name}, {data['measured_at']}"))
+           .add("dcterms:title", t.text(f"Probe measurements on {name}, {data['measured_at']}"
+                                        + (f" (file {file_name})" if file_name else "")))
            .add("schema:url", t.uri(url)).add("dcterms:date", t.day(when.date()))
            .add("hw:retrieved", t.day(retrieved)).add("hw:sourceKind", "hw:PrimarySource"))
     label = f"Measurement machine with {name} ({when.date().isoformat()})"
@@ -264,7 +275,8 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
     """Outputs for one measured file; raises MeasuredError (file-level) and rejects figures."""
     where = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MeasuredError(f"{where}: not a readable JSON measured file ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("figures"), dict):
@@ -277,11 +289,11 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
                             "(rule: hwkg.importers.matching)")
     source = f"src:measured-{re.sub(r'[^a-z0-9.]+', '-', path.stem.lower())}"
     retrieved = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
-    made = parts(data, where, chip, source, path.resolve().as_uri(), retrieved,
-                 Index.build(graph, "stack"), report)
+    made = parts(data, where, chip, source, EVIDENCE_BASE + quote(path.name), retrieved,
+                 Index.build(graph, "stack"), report, file_name=path.name)
     outputs = [Output(f"systems/{made.system.split(':', 1)[1]}.ttl", t.render(
         made.blocks, f"Measured on {name} at {data['measured_at']} (hwkg import measured "
-        f"{path.name})."))]
+        f"{path.name}).")), *evidence_outputs(path, raw)]
     outputs += [benchmark_output(f) for f in made.figures]
     if made.version is not None:
         version = Output(f"stacks/{made.version.subject.split(':', 1)[1]}.ttl",
@@ -289,6 +301,15 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
                                   "(hwkg import measured)."))
         if _writes(version, graph, graph_dir):
             outputs.append(version)
+    return outputs
+
+
+def evidence_outputs(path: Path, raw: str) -> list[Output]:
+    """The measured file (and a ``SOURCE.md`` beside it) as shipped evidence, unchanged."""
+    outputs = [Output(f"{EVIDENCE_DIR}/{path.name}", raw)]
+    notes = path.parent / "SOURCE.md"
+    if notes.is_file():
+        outputs.append(Output(f"{EVIDENCE_DIR}/SOURCE.md", notes.read_text(encoding="utf-8")))
     return outputs
 
 

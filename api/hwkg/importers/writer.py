@@ -10,7 +10,8 @@ MLPerf round to seconds. :func:`commit`
 then writes every new or changed file to a temporary file beside its target, and only when
 all of them are on disk renames them into place with SIGINT deferred: Ctrl-C or a crash
 before that point leaves the graph folder exactly as it was (the temporary files are
-removed), and no file is ever half-written.
+removed), and no file is ever half-written. An output that is not ``*.ttl`` (a measured
+JSON file kept as evidence) is written the same way but not parsed or validated.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 
-from .. import resources
+from .. import neighbourhood, resources
 from ..bundle import read
 from ..namespaces import ENTITY_KINDS, HW, ID
 from ..problems import Problem
@@ -104,18 +106,39 @@ def _context(new: Graph, old: Graph) -> Graph:
     return context
 
 
-def check(outputs: list[Output], old: Graph, home: Path | None = None) -> list[Problem]:
+_VOCABULARY: dict[tuple[tuple[str, int, int], ...], tuple[Graph, Graph]] = {}
+
+
+def vocabulary(root: Path) -> tuple[Graph, Graph]:
+    """The ontology and shapes graphs of ``root``, parsed once per version of their files."""
+    files = [*resources.turtle_files(root / "ontology"), *resources.turtle_files(root / "shapes")]
+    key = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    if key not in _VOCABULARY:
+        ontology, _, _ = read(resources.turtle_files(root / "ontology"))
+        shapes, _, _ = read(resources.turtle_files(root / "shapes"))
+        _VOCABULARY.clear()
+        _VOCABULARY[key] = (ontology, shapes)
+    return _VOCABULARY[key]
+
+
+def check(outputs: list[Output], old: Graph, home: Path | None = None, *,
+          store: ox.Store | None = None) -> list[Problem]:
     """Syntax and shape problems of ``outputs``, validated with what they reference.
 
+    Only the new data's focus nodes and their neighbours are validated: the context comes
+    from ``old`` (an rdflib graph of the existing data, :func:`_context`) or, when ``store``
+    is given (an up-to-date hwkg store), from one query on it
+    (:func:`hwkg.neighbourhood.around`: the touched entities with their statements, and the
+    types of what they point to), which costs the same at any graph size.
     Fills each output's ``kinds``. An empty list means every file parses and conforms.
     """
-    root = home or resources.home()
-    ontology, _, _ = read(resources.turtle_files(root / "ontology"))
-    shapes, _, _ = read(resources.turtle_files(root / "shapes"))
+    ontology, shapes = vocabulary(home or resources.home())
     new = Graph()
     files: dict[URIRef, str] = {}
     problems: list[Problem] = []
     for output in outputs:
+        if not output.path.endswith(".ttl"):
+            continue  # evidence shipped beside the data (a measured JSON file): not Turtle
         parsed = parse_text(output.text, Path(output.path))
         if parsed.problem is not None or parsed.graph is None:
             problems.append(parsed.problem or Problem(output.path, "does not parse"))
@@ -126,7 +149,9 @@ def check(outputs: list[Output], old: Graph, home: Path | None = None) -> list[P
             files.setdefault(subject, output.path)
     if problems:
         return problems
-    found = validate(skolemize(new + _context(new, old)), shapes, ontology, files)
+    context = _context(new, old) if store is None else neighbourhood.around(
+        store, neighbourhood.iris(new))
+    found = validate(skolemize(new + context), shapes, ontology, files)
     mine = set(files.values()) | {"<shapes>"}
     return [p for p in found if p.severity == "Violation" and p.file in mine]
 
@@ -183,6 +208,7 @@ def commit(outputs: list[Output], graph_dir: Path) -> dict[str, str]:
                 stream.write(output.text)
                 stream.flush()
                 os.fsync(stream.fileno())
+            os.chmod(temp, 0o644)  # mkstemp makes 0600; the graph's files are for every reader
         with _deferred_interrupt():
             for temp, target in pending:
                 os.replace(temp, target)
