@@ -1,13 +1,16 @@
-"""The long fuzz run: the test suite's fuzzers with 10,000 cases each (CI runs ~150).
+"""The long fuzz run: the test suite's fuzzers with 10,000 cases each (CI runs 150).
 
     .venv/bin/python bench/fuzz.py                    # 10,000 cases per fuzz test, every fuzzer
     .venv/bin/python bench/fuzz.py --examples 20000   # more
-    .venv/bin/python bench/fuzz.py --only turtle      # one of: turtle, jsonld, http
+    .venv/bin/python bench/fuzz.py --only sparql --only graphql   # some of: turtle, jsonld,
+                                                                  # http, sparql, graphql
 
 It runs ``pytest tests/test_fuzz_*.py`` with ``HWKG_FUZZ_PROFILE=long`` and
 ``HWKG_FUZZ_EXAMPLES``, prints each test's ``fuzz: <test>: <n> cases tried`` line and the
 total, and exits with pytest's status (non-zero when any input crashed or got a 5xx).
-Every case runs on this machine; the HTTP fuzzer talks to a server on 127.0.0.1 only.
+Every case runs on this machine; the HTTP, SPARQL and GraphQL fuzzers talk to a server on
+127.0.0.1 only. Fixed-list tests (hostile SPARQL, updates, oversized and slow bodies) run their
+list once whatever ``--examples`` says; their case counts are printed too.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FUZZERS = {"turtle": "tests/test_fuzz_turtle.py", "jsonld": "tests/test_fuzz_jsonld.py",
-           "http": "tests/test_fuzz_http.py"}
+           "http": "tests/test_fuzz_http.py", "sparql": "tests/test_fuzz_sparql.py",
+           "graphql": "tests/test_fuzz_graphql.py"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,14 +6,19 @@
     .venv/bin/python bench/load.py --runaway-duration 0 # skip the runaway-query phase
 
 Needs ``wrk`` (Debian/Ubuntu: ``apt-get install wrk``; macOS: ``brew install wrk``). Starts one
-server on 127.0.0.1 (nothing leaves the machine), finds which routes exist in the app's
-routes list (a missing GraphQL, SPARQL or linked-data route is skipped with a message), and
-prints, for phase 1 (the mix at ``--connections`` for ``--duration`` s): requests/s, p50/p99
-latency, errors (socket errors and non-2xx/3xx answers), and the server's resident memory
-(its own process, and with its SPARQL worker processes) at the start and the end. Phase 2
-runs the same mix while other clients keep sending runaway SPARQL queries (a large cross
-product) that the time limit kills, and prints the p99 of the normal requests meanwhile and
-what the runaway queries got (503 when killed).
+server on 127.0.0.1 (nothing leaves the machine) and finds which routes exist in the app's
+routes list (a missing GraphQL, SPARQL or linked-data route is skipped with a message).
+
+Phase 1, the mix: one ``wrk`` per request kind (GraphQL, SPARQL, linked data: entity
+documents, entity IRIs' 303s and ``/health``) at the same time, the ``--connections`` split
+evenly between them, for ``--duration`` s. Printed per kind and in all: requests/s, p50/p99
+latency, errors (socket errors and non-2xx/3xx answers); the server's resident memory (its
+own process, and with its SPARQL worker processes) at the start and the end.
+
+Phase 2, runaway queries: the same mix while ``--runaway-clients`` threads of another client
+(source address 127.0.0.2; 127.0.0.1 when that cannot be bound) keep sending a SPARQL cross
+product that the time limit kills. Printed: the p50/p99 of the normal requests per kind
+meanwhile, their errors, and what the runaway queries got (503 when killed).
 """
 
 from __future__ import annotations
@@ -38,8 +43,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_SECONDS = 600
 GRAPHQL = ('{ chips(orderBy: [{memoryPerDollar: DESC}], where: {memoryPerDollar: {gt: 0}}, '
            'first: 5) { nodes { id name memoryPerDollar(currency: "USD") { value unit } } } }')
+GRAPHQL_ONE = '{ chip(id: "%s") { name memoryCapacity { value unit } } }'
 SPARQL = ("PREFIX hwt: <https://w3id.org/hwkg/truthy/> SELECT ?chip ?gb WHERE "
           "{ ?chip hwt:memoryCapacity ?gb } ORDER BY DESC(?gb) LIMIT 10")
+SPARQL_ONE = "SELECT ?p ?o WHERE { <%s> ?p ?o } LIMIT 50"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHIPS = ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "
          '"https://w3id.org/hwkg/id/chip/")) } LIMIT 8')
@@ -85,9 +92,13 @@ def rss_kib(pid: int) -> int:
 
 
 def tree_rss_kib(pid: int) -> int:
-    """RSS of ``pid`` and its child processes (the SPARQL workers)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = children.read_text().split() if children.exists() else []
+    """RSS of ``pid`` and its child processes (the SPARQL workers, started by any thread)."""
+    kids: list[str] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += (task / "children").read_text().split()
+        except OSError:
+            continue
     return rss_kib(pid) + sum(tree_rss_kib(int(kid)) for kid in kids)
 
 
@@ -98,38 +109,45 @@ def route_paths() -> set[str]:
     return {getattr(route, "path", "") for route in create_app(Settings()).routes}
 
 
-def request_mix(url: str) -> list[str]:
-    """GET paths for the mix, one kind per existing route; says which kinds are skipped."""
-    paths, have = [], route_paths()
+def chip_iris(url: str) -> list[str]:
+    found = httpx.get(url + "/sparql", params={"query": CHIPS}, timeout=60,
+                      headers={"accept": "application/sparql-results+json"})
+    return [row["s"]["value"] for row in found.json()["results"]["bindings"]]
+
+
+def request_mix(url: str) -> dict[str, list[str]]:
+    """GET paths per request kind, for the kinds whose routes exist (says which are skipped)."""
+    have = route_paths()
+    chips = chip_iris(url) if "/sparql" in have else []
+    mix: dict[str, list[str]] = {}
     if "/graphql" in have:
-        paths.append("/graphql?" + urllib.parse.urlencode({"query": GRAPHQL}))
+        mix["graphql"] = ["/graphql?" + urllib.parse.urlencode({"query": GRAPHQL})] + [
+            "/graphql?" + urllib.parse.urlencode({"query": GRAPHQL_ONE % iri}) for iri in chips]
     else:
         print("skipped: no /graphql route")
     if "/sparql" in have:
-        paths.append("/sparql?" + urllib.parse.urlencode({"query": SPARQL}))
-        found = httpx.get(url + "/sparql", params={"query": CHIPS}, timeout=60,
-                          headers={"accept": "application/sparql-results+json"})
-        chips = [row["s"]["value"] for row in found.json()["results"]["bindings"]]
+        mix["sparql"] = ["/sparql?" + urllib.parse.urlencode({"query": SPARQL})] + [
+            "/sparql?" + urllib.parse.urlencode({"query": SPARQL_ONE % iri}) for iri in chips]
     else:
         print("skipped: no /sparql route (and so no entity list for linked data)")
-        chips = []
     if "/data/{kind}/{doc}" in have and chips:
         slugs = [iri.rsplit("/", 1)[-1] for iri in chips]
         exts = ["ttl", "jsonld", "html", "nt"] * len(slugs)
-        paths += [f"/data/chip/{slug}.{ext}" for slug, ext in zip(slugs, exts, strict=False)]
-        paths += [f"/id/chip/{slug}" for slug in slugs[:2]]
-    elif "/data/{kind}/{doc}" not in have:
+        mix["linked data"] = [f"/data/chip/{slug}.{ext}" for slug, ext in
+                              zip(slugs, exts, strict=False)]
+        mix["linked data"] += [f"/id/chip/{slug}" for slug in slugs[:2]] + ["/health"]
+    else:
         print("skipped: no linked-data routes")
-    paths.append("/health")
-    for path in paths:
-        status = httpx.get(url + path, timeout=60).status_code
-        if status >= 400:
-            sys.exit(f"{path} answers {status} before the load starts")
-    return paths
+    for paths in mix.values():
+        for path in paths:
+            status = httpx.get(url + path, timeout=60).status_code
+            if status >= 400:
+                sys.exit(f"{path} answers {status} before the load starts")
+    return mix
 
 
-def lua_script(paths: list[str], folder: Path) -> Path:
-    script = folder / "mix.lua"
+def lua_script(paths: list[str], folder: Path, name: str) -> Path:
+    script = folder / f"{name.replace(' ', '-')}.lua"
     quoted = ", ".join(json.dumps(p) for p in paths)
     script.write_text(
         f"local paths = {{{quoted}}}\nlocal i = 0\n"
@@ -138,25 +156,52 @@ def lua_script(paths: list[str], folder: Path) -> Path:
         "done = function(summary, latency, requests)\n"
         '  io.write(string.format("JSON {\\"p50\\": %d, \\"p99\\": %d, \\"requests\\": %d, '
         '\\"non2xx\\": %d, \\"connect\\": %d, \\"read\\": %d, \\"write\\": %d, '
-        '\\"timeout\\": %d, \\"status\\": %d}\\n", latency:percentile(50), '
+        '\\"timeout\\": %d}\\n", latency:percentile(50), '
         "latency:percentile(99), summary.requests, summary.errors.status, "
         "summary.errors.connect, summary.errors.read, summary.errors.write, "
-        "summary.errors.timeout, summary.errors.status))\nend\n")
+        "summary.errors.timeout))\nend\n")
     return script
 
 
-def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
-    """Run wrk; returns requests/s, p50/p99 (ms), requests and error counts."""
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-                          "-s", str(script), url], capture_output=True, text=True, check=True,
-                         timeout=seconds + 120).stdout
+def parse_wrk(out: str) -> dict[str, float]:
+    """requests/s, p50/p99 (ms), requests and error counts from wrk's output and our script."""
     stats = json.loads(next(line[5:] for line in out.splitlines() if line.startswith("JSON ")))
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    socket_errors = stats["connect"] + stats["read"] + stats["write"] + stats["timeout"]
     return {"rps": float(rate.group(1)) if rate else 0.0, "p50_ms": stats["p50"] / 1000,
             "p99_ms": stats["p99"] / 1000, "requests": stats["requests"],
-            "errors": stats["non2xx"] + stats["connect"] + stats["read"] + stats["write"]
-            + stats["timeout"], "non_2xx_3xx": stats["non2xx"], "socket_errors":
-            stats["connect"] + stats["read"] + stats["write"] + stats["timeout"]}
+            "errors": stats["non2xx"] + socket_errors, "non_2xx_3xx": stats["non2xx"],
+            "socket_errors": socket_errors}
+
+
+def split(connections: int, kinds: list[str]) -> dict[str, int]:
+    """``connections`` shared evenly between ``kinds`` (the remainder to the last ones)."""
+    base, extra = divmod(connections, len(kinds))
+    return {kind: base + (1 if i >= len(kinds) - extra else 0) for i, kind in enumerate(kinds)}
+
+
+def run_mix(url: str, scripts: dict[str, Path], connections: int,
+            seconds: int) -> dict[str, dict[str, float]]:
+    """One wrk per kind, all at once; each kind's figures and their sum under ``all``."""
+    procs = {kind: subprocess.Popen(
+        ["wrk", "-t1", f"-c{share}", f"-d{seconds}s", "--timeout", "30s", "-s",
+         str(scripts[kind]), url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for kind, share in split(connections, list(scripts)).items()}
+    results = {kind: parse_wrk(proc.communicate(timeout=seconds + 120)[0])
+               for kind, proc in procs.items()}
+    total = {key: sum(r[key] for r in results.values())
+             for key in ("rps", "requests", "errors", "non_2xx_3xx", "socket_errors")}
+    total["p99_ms"] = max(r["p99_ms"] for r in results.values())
+    total["p50_ms"] = max(r["p50_ms"] for r in results.values())
+    return {**results, "all": total}
+
+
+def show(results: dict[str, dict[str, float]]) -> None:
+    for kind, r in results.items():
+        label = "all (p50/p99: the worst kind's)" if kind == "all" else kind
+        print(f"  {label}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, "
+              f"p99 {r['p99_ms']:.1f} ms, {r['requests']:.0f} requests, {r['errors']:.0f} errors "
+              f"({r['non_2xx_3xx']:.0f} non-2xx/3xx, {r['socket_errors']:.0f} socket)")
 
 
 def status_counts(url: str) -> dict[tuple[str, str], float]:
@@ -177,13 +222,24 @@ def failures(before: dict[tuple[str, str], float],
             and after[key] > before.get(key, 0.0)}
 
 
+def other_client() -> httpx.HTTPTransport:
+    """A transport whose connections come from 127.0.0.2: another client to the server."""
+    try:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.2", 0))
+        return httpx.HTTPTransport(local_address="127.0.0.2")
+    except OSError:
+        print("note: 127.0.0.2 cannot be bound; the runaway client shares 127.0.0.1")
+        return httpx.HTTPTransport()
+
+
 def runaway_clients(url: str, stop: threading.Event, clients: int) -> dict[int, int]:
-    """Send runaway SPARQL queries until ``stop``; count the statuses they get."""
+    """Send runaway SPARQL queries from another address until ``stop``; count statuses."""
     statuses: dict[int, int] = {}
     lock = threading.Lock()
 
     def loop() -> None:
-        with httpx.Client(timeout=120) as client:
+        with httpx.Client(timeout=120, transport=other_client()) as client:
             while not stop.is_set():
                 try:
                     code = client.get(url + "/sparql", params={"query": RUNAWAY}).status_code
@@ -199,6 +255,41 @@ def runaway_clients(url: str, stop: threading.Event, clients: int) -> dict[int, 
     for thread in threads:
         thread.join(180)
     return statuses
+
+
+def metric_total(url: str, name: str) -> float:
+    """The sum of a counter over its labels, from the server's /metrics."""
+    text = httpx.get(url + "/metrics", timeout=30).text
+    return sum(map(float, re.findall(rf"^{name}\S* (\S+)$", text, re.M)))
+
+
+def timeouts(url: str) -> float:
+    return metric_total(url, "hwkg_query_timeouts_total")
+
+
+def rejected(url: str) -> float:
+    return metric_total(url, "hwkg_sparql_rejected_total")
+
+
+def phase2(url: str, scripts: dict[str, Path], args: argparse.Namespace) -> None:
+    stop = threading.Event()
+    result: dict[str, dict[int, int]] = {}
+    thread = threading.Thread(target=lambda: result.update(
+        s=runaway_clients(url, stop, args.runaway_clients)))
+    thread.start()
+    time.sleep(1)
+    counted, killed, refused = status_counts(url), timeouts(url), rejected(url)
+    figures = run_mix(url, scripts, args.connections, min(args.runaway_duration, MAX_SECONDS))
+    stop.set()
+    thread.join(300)
+    print(f"phase 2: the same mix while {args.runaway_clients} threads of another client send "
+          f"runaway SPARQL queries (limit {args.sparql_timeout:g} s); normal requests:")
+    show(figures)
+    print(f"  runaway answers by status: {result.get('s')}; meanwhile queries killed at the "
+          f"limit (hwkg_query_timeouts_total): {timeouts(url) - killed:.0f}, refused without "
+          f"running (hwkg_sparql_rejected_total): {rejected(url) - refused:.0f}")
+    print(f"  answers of status >= 400 (from /metrics, runaway ones included): "
+          f"{failures(counted, status_counts(url)) or 'none'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,47 +308,29 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="hwkg-load-"))
     proc, url = start_server(args.home, folder / "server.log", args.sparql_timeout)
     try:
-        paths = request_mix(url)
-        script = lua_script(paths, folder)
-        print(f"mix: {len(paths)} GET paths: " + ", ".join(p.split("?")[0] for p in paths))
-        wrk(url, script, args.connections, 3)  # warm-up: caches, SPARQL workers
+        mix = request_mix(url)
+        scripts = {kind: lua_script(paths, folder, kind) for kind, paths in mix.items()}
+        print("mix: " + "; ".join(f"{kind}: {len(paths)} GET paths, {share} connections"
+                                  for (kind, paths), share in
+                                  zip(mix.items(), split(args.connections, list(mix)).values(),
+                                      strict=True)))
+        run_mix(url, scripts, args.connections, 3)  # warm-up: caches, SPARQL workers
         start = (rss_kib(proc.pid), tree_rss_kib(proc.pid))
         counted = status_counts(url)
-        phase1 = wrk(url, script, args.connections, duration)
+        figures = run_mix(url, scripts, args.connections, duration)
         end = (rss_kib(proc.pid), tree_rss_kib(proc.pid))
-        print(f"phase 1 answers of status >= 400 (from /metrics): "
+        print(f"phase 1: {args.connections} connections, {duration} s:")
+        show(figures)
+        print(f"  answers of status >= 400 (from /metrics): "
               f"{failures(counted, status_counts(url)) or 'none'}")
-        print(f"phase 1: {args.connections} connections, {duration} s: "
-              f"{phase1['rps']:.0f} req/s, p50 {phase1['p50_ms']:.1f} ms, "
-              f"p99 {phase1['p99_ms']:.1f} ms, {phase1['requests']:.0f} requests, "
-              f"{phase1['errors']:.0f} errors ({phase1['non_2xx_3xx']:.0f} non-2xx/3xx, "
-              f"{phase1['socket_errors']:.0f} socket)")
-        print(f"server RSS: start {start[0] / 1024:.0f} MiB, end {end[0] / 1024:.0f} MiB; "
-              f"with SPARQL workers: start {start[1] / 1024:.0f} MiB, end {end[1] / 1024:.0f} MiB")
-        if args.runaway_duration and "/sparql" in route_paths():
-            stop = threading.Event()
-            result: dict[str, dict[int, int]] = {}
-            thread = threading.Thread(target=lambda: result.update(
-                s=runaway_clients(url, stop, args.runaway_clients)))
-            thread.start()
-            time.sleep(1)
-            counted = status_counts(url)
-            phase2 = wrk(url, script, args.connections, min(args.runaway_duration, MAX_SECONDS))
-            stop.set()
-            thread.join(300)
-            print(f"phase 2: same mix with {args.runaway_clients} clients sending runaway "
-                  f"SPARQL queries (limit {args.sparql_timeout:g} s): p99 "
-                  f"{phase2['p99_ms']:.1f} ms, p50 {phase2['p50_ms']:.1f} ms, "
-                  f"{phase2['rps']:.0f} req/s, {phase2['errors']:.0f} errors of "
-                  f"{phase2['requests']:.0f}; runaway answers by status: {result.get('s')}")
-            print(f"phase 2 answers of status >= 400 (from /metrics, runaway ones included): "
-                  f"{failures(counted, status_counts(url)) or 'none'}")
+        print(f"  server RSS: start {start[0] / 1024:.0f} MiB, end {end[0] / 1024:.0f} MiB; "
+              f"with SPARQL workers: start {start[1] / 1024:.0f} MiB, "
+              f"end {end[1] / 1024:.0f} MiB")
+        if args.runaway_duration and "sparql" in mix:
+            phase2(url, scripts, args)
         elif args.runaway_duration:
             print("skipped phase 2: no /sparql route")
-        metrics = httpx.get(url + "/metrics", timeout=30)
-        if metrics.status_code == 200:
-            timeouts = re.findall(r"^hwkg_query_timeouts_total\S* (\S+)$", metrics.text, re.M)
-            print(f"/metrics: hwkg_query_timeouts_total = {sum(map(float, timeouts)):.0f}")
+        print(f"/metrics: hwkg_query_timeouts_total = {timeouts(url):.0f}")
     finally:
         proc.terminate()
         try:

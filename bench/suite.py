@@ -8,9 +8,12 @@
 For each size it generates a graph (bench/generate.py, fixed seed) and measures, each in
 its own process where memory matters:
 
-* ``hwkg load``: parse + validate + skolemise + truthy + write the on-disk store; wall time
-  and the process's peak RSS (``os.wait4``). Above ``--validate-max`` chips it runs with
-  ``--no-check`` and the validation row says so.
+* ``hwkg load``: the fast path (Oxigraph parse, skolemise, truthy, staged and validated in
+  memory, GraphQL catalog saved, Oxigraph bulk load to disk); wall time and peak RSS
+  (``os.wait4``: the largest of the process and its forked catalog child, which run one
+  after the other). The row says whether every shape ran or only the SHACL-SPARQL
+  constraints (above ``--core-max``).
+* adding one benchmark result: bench/increment.py's incremental validation on the store.
 * full validation (what ``hwkg.bundle.load(check=True)`` adds): pyshacl core + set-based
   SHACL-SPARQL, timed alone after parsing.
 * Oxigraph's own bulk loader on the same Turtle files: the engine's floor for loading.
@@ -77,6 +80,7 @@ QUERIES: dict[str, str] = {
   FILTER (YEAR(?rd) = YEAR(?d) && MONTH(?rd) = MONTH(?d))
 } ORDER BY DESC(?usd) LIMIT 10""",
 }
+PHASES = ("load", "validate", "bulk", "restart", "increment", "sparql", "graphql")
 FIRST_ANSWER = json.dumps({"query": "{ chips(first: 1) { totalCount } }"}).encode()
 
 
@@ -155,14 +159,30 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def phase_load(home: Path, store: Path, check: bool, timeout: float) -> dict[str, str]:
+    """``hwkg load`` (the fast path, validating, saving the GraphQL catalog) in its own process."""
     cmd = [PY, "-m", "hwkg", "load", "--store", str(store), "--home", str(home), "--force"]
     seconds, peak, code, err = measured(cmd + ([] if check else ["--no-check"]), timeout)
     if code != 0:
         what = f"> {timeout:.0f} s" if code == -9 else f"failed ({code})"
         print(err, file=sys.stderr)
         return {"hwkg load (s)": what, "hwkg load peak RSS (MB)": "n/a"}
-    note = "" if check else " (no validation)"
+    note = " (no validation)" if not check else (
+        " (SPARQL constraints only)" if "were not checked" in err else " (all shapes)")
     return {"hwkg load (s)": f"{seconds:.1f}{note}", "hwkg load peak RSS (MB)": f"{peak:.0f}"}
+
+
+def phase_increment(home: Path, store: Path, timeout: float) -> dict[str, str]:
+    """bench/increment.py: validate one new benchmark result against the store (median of 7)."""
+    cmd = [PY, str(BENCH / "increment.py"), "--store", str(store), "--home", str(home)]
+    try:
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
+                              check=True)
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError) as exc:
+        return {"add one result: incremental validation (s)": f"failed ({exc})"[:80]}
+    return {"add one result: incremental validation (s)":
+            f"{found['median_s']:.3f} (max {found['max_s']:.3f}, "
+            f"{found['context_triples']} context triples, {found['problems']} problems)"}
 
 
 VALIDATE = """
@@ -380,26 +400,35 @@ def one_size(chips: int, args: argparse.Namespace) -> dict[str, str]:
     store = args.work / f"store-{chips}"
     check = chips <= args.validate_max
     reuse = args.reuse_store and store.exists()
-    if not reuse:
-        row.update(phase_load(home, store, check, args.timeout))
+    phases = set(args.phases.split(","))
+    if not reuse and "load" in phases:
+        row.update(phase_load(home, store, True, args.timeout))
     if not store.exists():
         return row
     row = {"triples in store": f"{triples(store):,}", **row}
-    if not reuse:
+    if not reuse and "validate" in phases:
         row.update(phase_validate(home, args.timeout) if check else
                    {"full validation (s)": f"skipped (> {args.validate_max:,} chips)"})
+    if not reuse and "bulk" in phases:
         row.update(phase_bulk(home, args.timeout))
-    row.update(phase_restart(home, store, args.runs))
+    if "restart" in phases:
+        row.update(phase_restart(home, store, args.runs))
+    if "increment" in phases:
+        row.update(phase_increment(home, store, args.timeout))
+    if not phases & {"sparql", "graphql"}:
+        return row
     port = free_port()
     server = subprocess.Popen([PY, __file__, "--serve", str(port), "--store", str(store),
                                "--home", str(home)], cwd=REPO)
     try:
         if not wait_http(port, "/health", time.perf_counter() + 300):
             raise RuntimeError("the bench server did not start")
-        guarded(row, "SPARQL", lambda: phase_sparql(store, port, args.query_runs))
+        if "sparql" in phases:
+            guarded(row, "SPARQL", lambda: phase_sparql(store, port, args.query_runs))
         q1 = row.get("SPARQL Q1 top-10 memory per US$ (ms)", "").split(" · ")[0]
-        guarded(row, "GraphQL", lambda: phase_graphql(
-            port, args.runs, args.seconds, args.latency_seconds, float(q1) if q1 else None))
+        if "graphql" in phases:
+            guarded(row, "GraphQL", lambda: phase_graphql(
+                port, args.runs, args.seconds, args.latency_seconds, float(q1) if q1 else None))
     finally:
         stop(server)
     return row
@@ -448,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-max", type=int, default=10_000,
                         help="above this many chips, load without validation")
     parser.add_argument("--timeout", type=float, default=1200.0, help="per load phase, seconds")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated subset of {','.join(PHASES)}")
     parser.add_argument("--work", type=Path, default=Path("/tmp/hwkg-bench"))
     parser.add_argument("--reuse-store", action="store_true",
                         help="keep a store built by an earlier run: skip the load phases")

@@ -5,8 +5,9 @@ Each case picks a route, fills its path parameters (with known or random values)
 a method, query string, ``Accept`` and ``Content-Type`` headers and a body drawn by
 hypothesis: bad percent-encodings, invalid UTF-8, odd media types, random bytes. Separate
 tests send oversized bodies (with and without a length), slow bodies, and malformed raw
-requests over a socket. The only 5xx allowed is the documented ``503`` of ``/sparql`` when a
-query passes its time limit or every worker is busy.
+requests over a socket, and one sweep sends every route each hostile ``Accept`` header and
+each bad percent-encoding (so no route is left to chance). The only 5xx allowed is the
+documented ``503`` of ``/sparql`` when a query passes its time limit or every worker is busy.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ pytestmark = pytest.mark.server
 BODY_TIMEOUT_S = 1
 LIMIT = 1_000_000
 PARAM = re.compile(r"\{([^}]+)\}")
-KNOWN = {"kind": "chip", "slug": "test-gpu", "doc": "test-gpu.ttl", "ext": "ttl", "name": "x"}
+KNOWN = {"kind": "chip", "slug": "test-gpu", "doc": "test-gpu.ttl", "ext": "ttl",
+         "name": "hwkg.nt", "file": "x"}
 
 
 def discovered() -> list[tuple[str, list[str]]]:
@@ -221,4 +223,28 @@ def test_malformed_raw_requests_get_a_4xx_or_a_closed_connection(server: Server)
         status = raw_status(server, payload)
         count(f"{__name__}::test_malformed_raw_requests_get_a_4xx_or_a_closed_connection")
         assert status is None or status < 500, (payload[:80], status)
+    assert httpx.get(server.url + "/health", timeout=10).status_code == 200
+
+
+BAD_ACCEPTS = ["", "*/*;q=abc", "text/*;q=0, */*;q=0", ";;;,,,", "application/json;q=1.5",
+               "x/y; charset=utf-99", "a" * 4000, "text/html;level=1;q=0.5, image/*",
+               "\u00e9/\u00e9"]
+BAD_QUERIES = ["%FF%FE", "query=%ED%A0%80", "a=%", "format=%00", "query=%C3%28&query=%C3%28"]
+
+
+def test_every_route_survives_bad_accept_headers_and_encodings(server: Server) -> None:
+    for template, methods in ROUTES:
+        path = PARAM.sub(lambda m: KNOWN.get(m.group(1).split(":")[0], "x"), template)
+        method = "GET" if "GET" in methods else methods[0]
+        for accept in BAD_ACCEPTS:
+            response = httpx.request(method, server.url + path, timeout=60,
+                                     headers={"accept": accept.encode("utf-8")})
+            count(f"{__name__}::test_every_route_survives_bad_accept_headers_and_encodings")
+            assert_sane(path, response)
+        for query in BAD_QUERIES:
+            response = httpx.request(method, server.url + path + "?" + query, timeout=60)
+            count(f"{__name__}::test_every_route_survives_bad_accept_headers_and_encodings")
+            assert_sane(path, response)
+        bad_path = path.rstrip("/") + "/%FF%C0%AF"
+        assert_sane(bad_path, httpx.request(method, server.url + bad_path, timeout=60))
     assert httpx.get(server.url + "/health", timeout=10).status_code == 200

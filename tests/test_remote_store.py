@@ -3,34 +3,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import free_port
+import remote_support
 from hwkg import bundle, store
 from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
 from hwkg.remote_store import RemoteStore
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _bench(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+_bench = remote_support.bench_module
 
 
 @pytest.fixture(scope="module")
@@ -43,39 +28,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """An in-memory ``oxigraph serve`` on a free loopback port; yields its base URL."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        if os.environ.get("CI"):
-            pytest.fail("the oxigraph server (pip install oxigraph) is not installed")
-        pytest.skip("oxigraph server not installed (pip install oxigraph)")
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("oxigraph serve did not start")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    """An in-memory ``oxigraph serve`` (union default graph) on a free loopback port; yields
+    its base URL."""
+    with remote_support.oxigraph(union=True) as running:
+        yield running.query_url.removesuffix("/query")
 
 
 def hwkg_load(url: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hwkg", "load", "--sparql-endpoint", url + "/query",
-         "--update-url", url + "/update"],
-        env={**os.environ, "HWKG_HOME": str(home)}, capture_output=True, text=True,
-        timeout=300, check=False)
+    return remote_support.hwkg_load(remote_support.Server(url + "/query", url + "/update"), home)
 
 
 def _rows(result: ox.QuerySolutions) -> list[tuple[str, ...]]:

@@ -150,3 +150,17 @@ def test_serve_workers_run_several_processes_over_one_store(home: Path, tmp_path
     assert {a["data"]["chips"]["totalCount"] for a in answers} == {chip_count(
         ox.Store.read_only(str(path)))}
     assert len(workers) == 2
+
+
+def test_a_reopened_store_knows_its_quad_count_without_scanning(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    meta = persistence.build(path, home, check=False, with_catalog=False)
+    snapshot = persistence.open_snapshot(path, home, rebuild=False)
+    assert "triples" in snapshot.__dict__  # seeded from the recorded count
+    store = ox.Store.read_only(str(path))
+    meta_quads = len(list(store.quads_for_pattern(None, None, None,
+                                                  ox.NamedNode(persistence.GRAPH_META))))
+    assert meta_quads > 0  # the bookkeeping graph is there, and is not counted
+    assert snapshot.triples == len(store) - meta_quads
+    assert persistence.recorded_count(path, "0000000000000000") is None
+    assert persistence.recorded_count(path, meta.version) == snapshot.triples

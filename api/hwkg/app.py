@@ -6,6 +6,7 @@ The graph is loaded once in the lifespan (or passed in, for tests) and kept on
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -19,6 +20,8 @@ from starlette.routing import Route
 from . import (
     __version__,
     assets,
+    catalog,
+    evidence,
     graphql_api,
     linked_data,
     metrics_endpoint,
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
+        await asyncio.to_thread(catalog.warm, app.state.graph.current)  # GraphQL ready at 200
         async with reload.running(app, settings):
             yield
 
@@ -62,6 +66,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         *graphql_api.routes(settings),
         *sparql_endpoint.routes(settings),
         *assets.routes(),
+        *evidence.routes(settings),
         *linked_data.routes(settings),
     ]
     middleware = [

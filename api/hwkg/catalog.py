@@ -4,7 +4,8 @@
 the ontology graph), indexes the triples by subject, and builds chips, statements, offers,
 exchange rates, systems, benchmark results, stacks, interconnects, vendors and sources.
 The result is cached by the snapshot's version, so resolvers never query the store: they
-walk these objects. Unit factors come from ``hwunit:multiplier`` in the ontology (data).
+walk these objects. For an on-disk store it is also saved in the store's folder
+(:mod:`hwkg.catalog_file`), so another process or a restart reads it instead of rescanning. Unit factors come from ``hwunit:multiplier`` in the ontology (data).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from . import gc_pause
 from .namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, HW, HWUNIT, ID
 
 if TYPE_CHECKING:
@@ -321,12 +324,44 @@ def _python(term: Any) -> Any:
     return text
 
 
+def _new_index() -> Index:
+    return defaultdict(lambda: defaultdict(list))
+
+
+def index_triples(triples: Iterable[ox.Triple | ox.Quad]) -> Index:
+    """Subject → predicate → objects of ``triples`` (quads: their graph is not looked at).
+
+    Equal IRIs are one shared ``str`` (the index of 4M triples is about a third smaller).
+    The order of subjects and values is the order of ``triples``; :func:`build` does not
+    depend on it.
+    """
+    out = _new_index()
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    for triple in triples:
+        s, p, o = triple.subject, triple.predicate.value, triple.object
+        key = share(s.value, s.value) if type(s) is ox.NamedNode else _python(s)
+        value = share(o.value, o.value) if type(o) is ox.NamedNode else _python(o)
+        out[key][share(p, p)].append(value)
+    return out
+
+
 def index_graph(store: ox.Store, graph: str) -> Index:
     """Subject → predicate → objects of one named graph, read in one scan."""
-    out: Index = defaultdict(lambda: defaultdict(list))
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-        out[_python(quad.subject)][quad.predicate.value].append(_python(quad.object))
-    return out
+    return index_triples(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def _value_order(value: Any) -> tuple[str, Any]:
+    return type(value).__name__, value
+
+
+def _canonical(index: Index) -> None:
+    """Sort each value list of ``index`` in place, so what is read first does not depend on
+    the order the triples were read in (a store scan, a file, an in-memory store)."""
+    for props in index.values():
+        for values in props.values():
+            if len(values) > 1:
+                values.sort(key=_value_order)
 
 
 class Reader:
@@ -378,7 +413,7 @@ def _units(ontology: Index) -> tuple[dict[str, float], dict[str, str], dict[str,
     mult: dict[str, float] = {}
     sym: dict[str, str] = {}
     canonical: dict[str, str] = {}
-    for s, props in ontology.items():
+    for s, props in sorted(ontology.items()):
         for factor in props.get(str(HWUNIT.multiplier), []):
             mult[s] = float(factor)
         for symbol in props.get(str(HWUNIT.symbol), []):
@@ -422,7 +457,7 @@ def _figure(r: Reader, cat: Catalog, prop: str, st: str) -> Figure | None:
 
 def _figures(r: Reader, cat: Catalog, s: str, figure_props: set[str]) -> dict[str, list[Figure]]:
     out: dict[str, list[Figure]] = {}
-    for p, objects in r.data.get(s, {}).items():
+    for p, objects in sorted(r.data.get(s, {}).items()):
         if p not in figure_props:
             continue
         built = [f for st in objects if (f := _figure(r, cat, local(p), st)) is not None]
@@ -459,7 +494,14 @@ def _ids(values: list[Any]) -> list[str]:
 
 
 def build(data: Index, ontology: Index, version: str) -> Catalog:
-    """Build the catalog from an indexed data graph and ontology graph."""
+    """Build the catalog from an indexed data graph and ontology graph.
+
+    The result does not depend on the order of the indexes (subjects are read sorted, value
+    lists are sorted in place first), so a catalog built from a store scan and one built from
+    the same quads read another way are equal, tables in the same order.
+    """
+    _canonical(data)
+    _canonical(ontology)
     mult, sym, canonical = _units(ontology)
     cat = Catalog(version=version, multipliers=mult, symbols=sym, canonical=canonical)
     r = Reader(data, ontology)
@@ -469,7 +511,7 @@ def build(data: Index, ontology: Index, version: str) -> Catalog:
         s for s, p in ontology.items() if HWNS + "Chip" in p.get(
             "http://www.w3.org/2000/01/rdf-schema#subClassOf", [])}
     by_type: dict[str, list[str]] = defaultdict(list)
-    for s in list(data):
+    for s in sorted(data):
         for t in r.types(s):
             by_type["Chip" if t in chip_classes else local(t)].append(s)
     for s in by_type["Source"]:
@@ -571,19 +613,57 @@ _CACHE: dict[str, Catalog] = {}
 _LOCK = threading.Lock()
 
 
+def of_store(store: ox.Store, version: str) -> Catalog:
+    """Build the catalog of ``store`` (graph ``version``) from two scans: data and ontology."""
+    with gc_pause.paused():
+        return build(index_graph(store, GRAPH_DATA), index_graph(store, GRAPH_ONTOLOGY), version)
+
+
+def of_triples(data: Iterable[ox.Triple], ontology: Iterable[ox.Triple],
+               version: str) -> Catalog:
+    """Build the catalog of graph ``version`` from the triples of its data and ontology
+    graphs, read once. Equal to :func:`of_store` on a store holding the same triples, tables
+    in the same order (:func:`build` sorts)."""
+    with gc_pause.paused():
+        return build(index_triples(data), index_triples(ontology), version)
+
+
+def _made(snapshot: Snapshot) -> Catalog:
+    """Read from the store's folder when saved there (:mod:`hwkg.catalog_file`), else built
+    (and then saved there, best effort, for the next process)."""
+    if snapshot.store_path is None:
+        return of_store(snapshot.store, snapshot.version)
+    from . import catalog_file
+
+    saved = catalog_file.read(snapshot.store_path, snapshot.version)
+    if saved is not None:
+        return saved
+    made = of_store(snapshot.store, snapshot.version)
+    catalog_file.write(snapshot.store_path, made)
+    return made
+
+
 def for_snapshot(snapshot: Snapshot) -> Catalog:
-    """The catalog of ``snapshot``, built on first use and cached by its version."""
+    """The catalog of ``snapshot``, made on first use and cached by its version."""
     cached = _CACHE.get(snapshot.version)
     if cached is not None:
         return cached
     with _LOCK:
         if snapshot.version not in _CACHE:
-            data = index_graph(snapshot.store, GRAPH_DATA)
-            ontology = index_graph(snapshot.store, GRAPH_ONTOLOGY)
+            made = _made(snapshot)
             if len(_CACHE) >= 4:
                 _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[snapshot.version] = build(data, ontology, snapshot.version)
+            _CACHE[snapshot.version] = made
         return _CACHE[snapshot.version]
+
+
+def warm(snapshot: Snapshot) -> bool:
+    """Make ``snapshot``'s catalog now (the app's lifespan calls it, so a 200 from
+    ``/health`` means GraphQL is ready); False when the snapshot has no Oxigraph store."""
+    if not isinstance(snapshot.store, ox.Store):
+        return False
+    for_snapshot(snapshot)
+    return True
 
 
 def entity_iri(kind: str, slug: str) -> str:

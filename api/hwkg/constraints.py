@@ -137,11 +137,18 @@ def _fill(message: str, row: ox.QuerySolution) -> str:
     return _VAR.sub(value, message)
 
 
-def run(constraints: list[Constraint], store: ox.Store) -> list[Violation]:
-    """Run each constraint once over ``store`` (default graph = union) and collect its rows."""
+def run(constraints: list[Constraint], store: ox.Store,
+        graphs: list[str] | None = None) -> list[Violation]:
+    """Run each constraint once over ``store`` and collect its rows.
+
+    The default graph is the union of every graph, or of the named ``graphs`` when given
+    (a full hwkg store also holds shapes and truthy graphs, which are not data).
+    """
     found = []
+    scope: dict[str, object] = {"use_default_graph_as_union": True} if graphs is None else {
+        "default_graph": [ox.NamedNode(g) for g in graphs]}
     for constraint in constraints:
-        for row in store.query(constraint.query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        for row in store.query(constraint.query, **scope):  # type: ignore[union-attr,arg-type]
             focus = _term(_get(row, "this"))
             if isinstance(focus, URIRef):
                 # As SHACL-SPARQL says: without a ?value binding, the value is the focus node.

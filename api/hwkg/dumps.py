@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import BaseRoute, Route
 
 from . import pages
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, PUBLISHED_GRAPHS, published_dataset
 from .sparql import negotiation
 
 
@@ -57,7 +57,7 @@ def context() -> dict[str, Any]:
 
 def _union(store: ox.Store) -> ox.QueryTriples:
     result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                         use_default_graph_as_union=True)
+                         **published_dataset())  # type: ignore[arg-type]
     assert isinstance(result, ox.QueryTriples)
     return result
 
@@ -66,7 +66,9 @@ def write(store: ox.Store, ext: str, output: BinaryIO) -> None:
     """Write the whole graph in format ``ext`` to ``output``."""
     fmt = FORMATS[ext]
     if ext == "nq":
-        store.dump(output, ox.RdfFormat.N_QUADS)
+        quads = (q for g in PUBLISHED_GRAPHS
+                 for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
     elif ext == "jsonld":
         output.write(b'{"@context":' + json.dumps(context()["@context"]).encode() + b',"@graph":')
         ox.serialize(_union(store), output, fmt.rdf)

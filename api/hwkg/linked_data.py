@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from . import dumps, entities, ontology_docs, pages, representation, void
 from .entity_view import View, href
+from .namespaces import published_dataset
 from .settings import Settings
 from .sparql import negotiation
 
@@ -110,8 +111,8 @@ def home(settings: Settings):  # type: ignore[no-untyped-def]
             "SELECT DISTINCT ?s (SAMPLE(?l) AS ?label) WHERE { ?s ?p ?o . "
             f"FILTER(STRSTARTS(STR(?s), {_literal(prefix)})) "
             "OPTIONAL { ?s rdfs:label ?l FILTER(langMatches(lang(?l), 'en')) } } GROUP BY ?s",
-            use_default_graph_as_union=True,
             prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+            **published_dataset(),  # type: ignore[arg-type]
         )
         kinds: dict[str, list[tuple[str, str]]] = {}
         counts: Counter[str] = Counter()
@@ -127,7 +128,7 @@ def home(settings: Settings):  # type: ignore[no-untyped-def]
                 kinds[kind].append((label, href(row["s"], settings.base_iri) or iri))
         listing = {k: sorted(v) for k, v in sorted(kinds.items())}
         return pages.render("home.html", kinds=listing, counts=counts,
-                            graph_version=snapshot.version, triples=len(store))
+                            graph_version=snapshot.version, triples=snapshot.triples)
 
     return handler
 

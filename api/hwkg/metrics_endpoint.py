@@ -9,6 +9,9 @@ this process (with ``hwkg serve --workers N`` each worker counts its own request
   (``/id/{kind}/{slug}``), never the raw path, so the label set stays small;
 - ``hwkg_query_timeouts_total{endpoint}``: queries stopped by a time limit, counted by
   whoever stops them through :func:`record_query_timeout`;
+- ``hwkg_sparql_rejected_total{reason}``: SPARQL queries answered 503 + ``Retry-After``
+  without running (``queue_full``, ``client_queue_full``, ``wait``: no worker came free in
+  time, ``reloading``), counted by :mod:`hwkg.sparql.pool` through :func:`record_rejected`;
 - ``hwkg_reloads_total{result}``: graph reloads by outcome (:mod:`hwkg.reload`);
 - ``hwkg_graph_triples``, ``hwkg_graph_info{version}``, ``hwkg_graph_loaded_timestamp_seconds``
   read from the served snapshot at scrape time, and ``process_resident_memory_bytes``.
@@ -73,6 +76,8 @@ HELP: dict[str, tuple[str, str]] = {
     "hwkg_http_request_duration_seconds": ("histogram", "Time to answer a request, seconds."),
     "hwkg_http_requests_in_flight": ("gauge", "Requests being answered now."),
     "hwkg_query_timeouts_total": ("counter", "Queries stopped by their time limit."),
+    "hwkg_sparql_rejected_total": ("counter", "SPARQL queries refused without running "
+                                   "(queue full, no worker free in time), by reason."),
     "hwkg_reloads_total": ("counter", "Graph reloads, by result (ok, unchanged, failed)."),
 }
 
@@ -80,6 +85,11 @@ HELP: dict[str, tuple[str, str]] = {
 def record_query_timeout(endpoint: str = "sparql") -> None:
     """Count one query stopped by its time limit (call it where the limit fires)."""
     REGISTRY.inc("hwkg_query_timeouts_total", (("endpoint", endpoint),))
+
+
+def record_rejected(reason: str) -> None:
+    """Count one SPARQL query refused without running, with its ``reason``."""
+    REGISTRY.inc("hwkg_sparql_rejected_total", (("reason", reason),))
 
 
 def record_reload(result: str) -> None:

@@ -6,6 +6,8 @@ files, SPARQL queries and the GraphQL ``id`` argument all spell an entity the sa
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
@@ -49,6 +51,20 @@ GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_SHAPES = BASE + "graph/shapes"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_TRUTHY = BASE + "graph/truthy"
+#: The graphs the service publishes: its default graph is their merge, its named graphs are
+#: these. A persisted store also holds bookkeeping (``graph/meta``: version, file signature),
+#: which is never served, counted or dumped.
+PUBLISHED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_DATA, GRAPH_TRUTHY)
+GRAPH_META = BASE + "graph/meta"
+
+
+def published_dataset() -> dict[str, Any]:
+    """``pyoxigraph.Store.query`` options for the published dataset: the published graphs'
+    merge as the default graph, and those graphs (only) as the named graphs."""
+    import pyoxigraph as ox
+
+    graphs = [ox.NamedNode(g) for g in PUBLISHED_GRAPHS]
+    return {"default_graph": graphs, "named_graphs": graphs}
 
 PREFIXES: dict[str, str] = {
     "hw": str(HW),

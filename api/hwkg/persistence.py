@@ -1,9 +1,12 @@
 """The on-disk store: built once from the Turtle files, reopened on restart without parsing.
 
-``hwkg load --store PATH`` parses and validates the files (:func:`hwkg.bundle.load`) and
-writes the same named graphs :func:`hwkg.store.build` makes into a persistent Oxigraph store
-at ``PATH``, plus a meta graph recording the graph's version (the fingerprint of the
-files, :func:`hwkg.bundle.fingerprint`) and a cheap signature of the files (names, sizes,
+``hwkg load --store PATH`` parses and validates the files and writes the same named graphs
+:func:`hwkg.store.build` makes into a persistent Oxigraph store at ``PATH`` (by default on the
+fast path, :mod:`hwkg.bulk`; ``--rdflib`` for the reference path, :func:`hwkg.bundle.load`),
+with the GraphQL catalog saved in the same folder (:mod:`hwkg.catalog_file`) and the quad
+count (``hwkg-count.json``, so a restart's first ``/health`` does not scan), plus a meta
+graph recording the graph's version (the fingerprint of the files,
+:func:`hwkg.bundle.fingerprint`) and a cheap signature of the files (names, sizes,
 modification times). :func:`open_snapshot` reopens it read-only when the files still match,
 and rebuilds it first when they do not, so a restart parses nothing unless the graph changed.
 
@@ -15,27 +18,40 @@ write a store; any number may open it read-only once it is built (``hwkg serve -
 from __future__ import annotations
 
 import hashlib
+import json
+import multiprocessing
+import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
 
+from . import bulk, catalog, catalog_file, gc_pause, memory, resources, store_check
 from . import bundle as bundle_module
-from . import resources
 from . import store as store_module
 from .bundle import Bundle
-from .namespaces import BASE, GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from .namespaces import (
+    GRAPH_DATA,
+    GRAPH_META,
+    GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
+    GRAPH_TRUTHY,
+)
+from .problems import InvalidGraph
 from .state import Snapshot
 
-GRAPH_META = BASE + "graph/meta"
 _META = ox.NamedNode(GRAPH_META)
 _SUBJECT = ox.NamedNode(GRAPH_DATA)
 VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 SIGNATURE = ox.NamedNode(GRAPH_META + "#filesSignature")
 BUILT = ox.NamedNode("http://purl.org/dc/terms/modified")
+#: Beside the RocksDB files: ``{"version", "quads"}``, the store's quad count at build.
+COUNT_FILE = "hwkg-count.json"
 
 
 @dataclass(frozen=True)
@@ -96,28 +112,166 @@ def _write_meta(store: ox.Store, version: str, signature: str) -> None:
     ])
 
 
-def build(path: Path, home: Path | None = None, *, check: bool = True) -> Meta:
-    """Parse (and with ``check`` validate) the files and write a fresh store at ``path``.
+def _write_count(store_path: Path, version: str, quads: int) -> None:
+    """Record the store's published quad count beside it (``len`` of an on-disk store is a
+    scan: 0.5 s at 4.3M quads, paid by the first ``/health`` of every restart otherwise)."""
+    temp = store_path / (COUNT_FILE + ".tmp")
+    temp.write_text(json.dumps({"version": version, "quads": quads}))
+    os.replace(temp, store_path / COUNT_FILE)
 
-    Raises :class:`hwkg.problems.InvalidGraph` before touching ``path`` when the files do
-    not parse or conform.
-    """
-    inputs = Inputs.of(home)
-    signature = inputs.signature
-    loaded = bundle_module.load(inputs.home, check=check)
-    building = path.with_name(path.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
-    store = store_module.build(loaded, building)
-    _write_meta(store, loaded.version, signature)
-    store.flush()
-    del store
+
+def recorded_count(store_path: Path, version: str) -> int | None:
+    """The quad count :func:`build` recorded for graph ``version``; None when absent or for
+    another version."""
+    try:
+        found = json.loads((store_path / COUNT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("version") != version:
+        return None
+    quads = found.get("quads")
+    return quads if isinstance(quads, int) else None
+
+
+def _swap(building: Path, path: Path) -> None:
     old = path.with_name(path.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if path.exists():
         path.rename(old)
     building.rename(path)
     shutil.rmtree(old, ignore_errors=True)
-    return Meta(loaded.version, signature)
+
+
+def _reference(inputs: Inputs, version: str, building: Path, check: bool,
+               with_catalog: bool) -> ox.Store:
+    """The rdflib path: :func:`hwkg.bundle.load` (validated before anything is written)."""
+    loaded = bundle_module.load(inputs.home, check=check)
+    store = store_module.build(loaded, building)
+    if with_catalog:
+        catalog_file.write(building, catalog.of_store(store, version))
+    return store
+
+
+def _report(message: str, since: float) -> float:
+    now = time.perf_counter()
+    print(f"hwkg load: {message} in {now - since:.1f} s ({memory.usage()})", file=sys.stderr)
+    return now
+
+
+def _validate(staging: bulk.Staging, inputs: Inputs, loaded: bulk.Loaded, core_max: int) -> str:
+    """Raise InvalidGraph on violations; else say what was checked."""
+    outcome = store_check.check(staging.memory, inputs.home, loaded.files, loaded.triples,
+                                core_max)
+    violations = [p for p in outcome.problems if p.severity == "Violation"]
+    if violations:
+        raise InvalidGraph(violations)
+    if outcome.core_skipped:
+        return (f"SHACL-SPARQL constraints checked ({loaded.triples:,} data triples > "
+                f"--core-max {core_max:,}: the SHACL core constraints were not checked; run hwkg "
+                "validate for them)")
+    return "SHACL core and SHACL-SPARQL constraints checked"
+
+
+def _save_catalog(dump: bulk.Dump, building: Path, version: str) -> None:
+    """Build the catalog from ``dump`` and save it in ``building`` (the child's target).
+
+    The child prints nothing (a lock another thread held at the fork could block it): it
+    leaves its memory figures in the dump folder for the parent to report.
+    """
+    made = catalog.of_triples(dump.triples(GRAPH_DATA), dump.triples(GRAPH_ONTOLOGY), version)
+    saved = catalog_file.write(building, made)
+    (dump.folder / _CHILD_NOTE).write_text(memory.usage())
+    raise SystemExit(0 if saved else 1)
+
+
+_CHILD_NOTE = "catalog-child.txt"
+
+
+def _catalog_apart(dump: bulk.Dump, building: Path, version: str) -> bool:
+    """Build and save the catalog in a forked child process; True when it was saved.
+
+    The catalog's Python objects (~1 GB at 4M triples, with the index they are built from)
+    go back to the system when the child exits; in this process the freed arenas would stay
+    mapped and add to the bulk load that follows. The fork happens while this process holds
+    no open store.
+    """
+    child = multiprocessing.get_context("fork").Process(
+        target=_save_catalog, args=(dump, building, version), name="hwkg-catalog")
+    child.start()
+    child.join()
+    note = dump.folder / _CHILD_NOTE
+    if note.is_file():
+        print(f"hwkg load: GraphQL catalog process: {note.read_text()}", file=sys.stderr)
+    return child.exitcode == 0
+
+
+def _fast(inputs: Inputs, version: str, building: Path, check: bool, core_max: int,
+          with_catalog: bool) -> ox.Store:
+    """The Oxigraph path (:mod:`hwkg.bulk`): staged and validated in memory
+    (:mod:`hwkg.store_check`), dumped to N-Triples, the catalog built from the dump (in a child
+    process), then the disk store written by Oxigraph's bulk loader. The in-memory store,
+    the catalog and the bulk loader are alive one after the other, never together."""
+    staging = bulk.Staging()
+    step = time.perf_counter()
+    with gc_pause.paused():
+        loaded = bulk.write(staging.memory, inputs.home)
+    step = _report(f"{loaded.triples:,} data triples parsed, skolemised and staged in memory "
+                   "with the truthy graph", step)
+    if check:
+        step = _report(_validate(staging, inputs, loaded, core_max), step)
+    folder = building.with_name(building.name + ".dump")
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        dump = staging.dump(folder)
+        del staging
+        memory.release()
+        step = _report("dumped to N-Triples", step)
+        building.mkdir()
+        if with_catalog:
+            saved = _catalog_apart(dump, building, version)
+            step = _report("GraphQL catalog built from the dump and saved" if saved else
+                           "GraphQL catalog NOT saved (the first server start builds it)", step)
+        store = ox.Store(str(building))
+        bulk.persist(dump, store)
+        _report("written to disk (Oxigraph bulk load)", step)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return store
+
+
+def build(path: Path, home: Path | None = None, *, check: bool = True, fast: bool = True,
+          core_max: int = store_check.CORE_MAX, with_catalog: bool = True) -> Meta:
+    """Parse (and with ``check`` validate) the files and write a fresh store at ``path``.
+
+    ``fast`` (the default) parses, skolemises and materialises with Oxigraph
+    (:mod:`hwkg.bulk`) and validates in memory before writing (:mod:`hwkg.store_check`: the
+    SHACL core constraints only up to ``core_max`` data triples); otherwise the rdflib
+    reference path (:func:`hwkg.bundle.load`). Both write the same quads. With
+    ``with_catalog`` the GraphQL catalog is built and saved in the store's folder
+    (:mod:`hwkg.catalog_file`). Raises :class:`hwkg.problems.InvalidGraph` and leaves ``path``
+    as it was when the files do not parse or conform.
+    """
+    inputs = Inputs.of(home)
+    signature, version = inputs.signature, inputs.version
+    building = path.with_name(path.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    started = time.perf_counter()
+    try:
+        if fast:
+            store = _fast(inputs, version, building, check, core_max, with_catalog)
+        else:
+            store = _reference(inputs, version, building, check, with_catalog)
+    except InvalidGraph:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    published = len(store)  # before the bookkeeping graph: /health counts published quads
+    _write_meta(store, version, signature)
+    store.flush()
+    _write_count(building, version, published)
+    _report(f"store written{' and validated' if check else ''}", started)
+    del store
+    _swap(building, path)
+    return Meta(version, signature)
 
 
 def current(path: Path, home: Path | None = None) -> Meta | None:
@@ -139,12 +293,16 @@ def current(path: Path, home: Path | None = None) -> Meta | None:
     return None
 
 
-def ensure(path: Path, home: Path | None = None, *, check: bool = True) -> tuple[Meta, bool]:
-    """The meta of an up-to-date store at ``path``, building it if needed; True if it was built."""
+def ensure(path: Path, home: Path | None = None, *, check: bool = True,
+           **options: Any) -> tuple[Meta, bool]:
+    """The meta of an up-to-date store at ``path``, building it if needed; True if it was built.
+
+    ``options`` go to :func:`build`.
+    """
     meta = current(path, home)
     if meta is not None:
         return meta, False
-    return build(path, home, check=check), True
+    return build(path, home, check=check, **options), True
 
 
 class StoredBundle(Bundle):
@@ -196,7 +354,8 @@ def open_snapshot(path: Path, home: Path | None = None, *, rebuild: bool = True,
 
     With ``rebuild`` the store is (re)built first when the files changed; without it a
     missing or stale store raises FileNotFoundError (what a worker process wants: the
-    parent built it).
+    parent built it). ``triples`` comes from the count recorded at build when there is one
+    (the same number ``len(store)`` scans for).
     """
     if rebuild:
         meta, _built = ensure(path, home, check=check)
@@ -206,5 +365,9 @@ def open_snapshot(path: Path, home: Path | None = None, *, rebuild: bool = True,
             raise FileNotFoundError(f"no up-to-date hwkg store at {path}; run hwkg load")
         meta = found
     store = ox.Store.read_only(str(path))
-    return Snapshot(bundle=StoredBundle(store, meta.version), store=store, version=meta.version,
-                    store_path=path)
+    snapshot = Snapshot(bundle=StoredBundle(store, meta.version), store=store,
+                        version=meta.version, store_path=path)
+    quads = recorded_count(path, meta.version)
+    if quads is not None:  # Snapshot.triples is a cached_property: seed its cache
+        snapshot.__dict__["triples"] = quads
+    return snapshot

@@ -12,7 +12,9 @@ Two triggers, one code path (:meth:`Reloader.reload`):
 The new graph is parsed, validated and indexed in a thread (the event loop keeps answering)
 and installed with :meth:`hwkg.state.GraphHolder.swap` only if it loaded cleanly. Requests in
 flight keep the snapshot they took from ``holder.current``. When the files' fingerprint is the
-served version nothing is parsed and the result is ``unchanged``. One reload runs at a time;
+served version nothing is parsed and the result is ``unchanged``. A server on an external
+SPARQL store (``hwkg serve --sparql-endpoint``) re-reads the version the store records
+instead: a new version (after ``hwkg load --sparql-endpoint``) gives a new snapshot. One reload runs at a time;
 the last result is kept for ``/health``.
 """
 
@@ -33,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from . import metrics_endpoint, persistence
+from . import metrics_endpoint, persistence, remote_backend
 from .problems import InvalidGraph
 from .settings import Settings
 from .state import GraphHolder, Snapshot, load_snapshot
@@ -90,6 +92,8 @@ class Reloader:
         return result
 
     async def _attempt(self, old: Snapshot) -> tuple[str, Snapshot | None, list[str]]:
+        if remote_backend.of(old) is not None:  # the graph lives on a SPARQL server
+            return await asyncio.to_thread(remote_backend.refresh, old)
         if old.store_path is not None or self.settings.store_path is not None:
             return "unsupported", None, [
                 "reloading is not supported for a server on an on-disk store (--store): "

@@ -22,6 +22,15 @@ class Settings:
     admin_token: str | None = None
     shutdown_timeout_s: float = 30.0
     body_timeout_s: float = 10.0
+    #: Serve from this external SPARQL 1.1 server (its query URL) instead of an embedded
+    #: store; the update URL and credentials are for loading the graph into it.
+    sparql_endpoint: str | None = None
+    sparql_update_url: str | None = None
+    sparql_user: str | None = None
+    sparql_password: str | None = field(default=None, repr=False)
+    #: The SPARQL server's default graph is the union of its graphs: send union queries
+    #: without a dataset (faster; other graphs on the server show in the answers).
+    sparql_union_default: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -38,6 +47,11 @@ class Settings:
             "admin_token": env.get("HWKG_ADMIN_TOKEN"),
             "shutdown_timeout_s": float(env.get("HWKG_SHUTDOWN_TIMEOUT", "30")),
             "body_timeout_s": float(env.get("HWKG_BODY_TIMEOUT", "10")),
+            "sparql_endpoint": env.get("HWKG_SPARQL_ENDPOINT") or None,
+            "sparql_update_url": env.get("HWKG_SPARQL_UPDATE_URL") or None,
+            "sparql_user": env.get("HWKG_SPARQL_USER") or None,
+            "sparql_password": env.get("HWKG_SPARQL_PASSWORD") or None,
+            "sparql_union_default": env.get("HWKG_SPARQL_UNION_DEFAULT", "") in ("1", "true"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -6,7 +6,9 @@
 - SELECT/ASK answer in SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE in Turtle,
   N-Triples, JSON-LD or RDF/XML (Accept header, or ``format=`` for clients that cannot).
 - Queries run in killable worker processes (:mod:`hwkg.sparql.pool`): past
-  ``settings.sparql_timeout_s`` the worker is killed and the answer is 503.
+  ``settings.sparql_timeout_s`` the worker is killed and the answer is 503. When the graph is
+  served from an external SPARQL server (``hwkg serve --sparql-endpoint``) the query is
+  forwarded there instead (:mod:`hwkg.sparql.forwarder`), with the same limit and cap.
 - More than ``settings.sparql_row_cap`` rows: the rest is cut and the response carries
   ``HWKG-Results-Truncated: <cap>`` and a ``Warning`` header.
 - Updates get 403 (read-only); SERVICE gets 400 (no outbound connections).
@@ -21,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import pages, representation
+from . import metrics_endpoint, pages, remote_backend, representation
 from .namespaces import PREFIXES
 from .settings import Settings
-from .sparql import description, negotiation, protocol
+from .sparql import description, forwarder, negotiation, protocol
 from .sparql.execution import Answer, Job
 from .sparql.pool import Busy, Engines, TimeLimit
 
@@ -103,18 +105,23 @@ def endpoint(settings: Settings) -> Any:
             return error(400, "SERVICE (federated query) is not allowed on this endpoint: "
                               "it makes no outbound connections.")
         snapshot = request.app.state.graph.current
-        pool = await engines.for_store(snapshot.store, snapshot.version,
-                                       getattr(snapshot, "store_path", None))
         timeout = settings.sparql_timeout_s
+        remote = remote_backend.of(snapshot)
         try:
-            answer = await pool.run(job_for(request, op, settings), timeout)
+            if remote is not None:
+                answer = await forwarder.run(remote, job_for(request, op, settings), timeout)
+            else:
+                pool = await engines.for_store(snapshot.store, snapshot.version,
+                                               getattr(snapshot, "store_path", None))
+                answer = await pool.run(job_for(request, op, settings), timeout,
+                                        request.client.host if request.client else "")
         except TimeLimit:
+            metrics_endpoint.record_query_timeout("sparql")
             return error(503, f"The query ran longer than the {timeout:g} s limit and was "
                               "stopped. Narrow it (more specific patterns, LIMIT) or download "
                               "the dumps at /dumps/.")
-        except Busy:
-            return error(503, f"Every query worker stayed busy for {timeout:g} s; try again.",
-                         {"Retry-After": "1"})
+        except Busy as exc:
+            return error(503, str(exc), {"Retry-After": "1"})
         return answer_response(answer, settings.sparql_row_cap)
 
     return sparql

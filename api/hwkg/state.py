@@ -6,6 +6,7 @@ the graph under a request in flight.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 from . import bundle as bundle_module
 from . import store as store_module
 from .bundle import Bundle
+from .namespaces import PUBLISHED_GRAPHS
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,12 @@ class Snapshot:
     #: other processes may open it with ``pyoxigraph.Store.read_only(str(store_path))``.
     store_path: Path | None = None
 
-    @property
+    @functools.cached_property
     def triples(self) -> int:
-        return len(self.store)
+        """Quads in the published graphs, counted once (a snapshot never changes; counting is
+        a scan)."""
+        return sum(sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+                   for g in PUBLISHED_GRAPHS)
 
 
 def load_snapshot(home: Path | None = None, data: list[Path] | None = None) -> Snapshot:

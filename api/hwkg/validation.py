@@ -85,9 +85,11 @@ def _pyshacl(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Pr
     return problems
 
 
-def _sparql(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
-    store = ox.Store()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+def problems_of(violations: list[constraints.Violation], data: Graph,
+                files: Mapping[URIRef, str]) -> list[Problem]:
+    """Problems for set-based constraint rows; ``data`` must hold each focus node's owner
+    chain and each value's ``hw:value``/``hw:unit`` (the whole graph, or
+    :func:`hwkg.neighbourhood.around` of them)."""
     return [
         Problem(
             file=_file_of(data, v.focus, files),
@@ -96,8 +98,14 @@ def _sparql(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Pro
             path=compact(str(v.constraint.path)) if v.constraint.path else None,
             shape=compact(str(v.constraint.iri)),
         )
-        for v in constraints.run(constraints.collect(shapes), store)
+        for v in violations
     ]
+
+
+def _sparql(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+    store = ox.Store()
+    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    return problems_of(constraints.run(constraints.collect(shapes), store), data, files)
 
 
 def validate(

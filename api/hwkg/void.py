@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from . import __version__, dumps, representation
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, published_dataset
 from .settings import Settings
 from .sparql import negotiation
 
@@ -46,7 +46,7 @@ def counts(store: ox.Store, base: str) -> dict[str, int]:
     WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }}
       BIND(IF(?p = <{RDF_TYPE.value}>, ?o, ?unbound) AS ?c)
       BIND(IF(STRSTARTS(STR(?s), "{base}id/"), ?s, ?unbound) AS ?e) }}"""
-    row = next(iter(store.query(query, use_default_graph_as_union=True)))  # type: ignore[arg-type]
+    row = next(iter(store.query(query, **published_dataset())))  # type: ignore[arg-type]
     keys = ("entities", "subjects", "properties", "classes", "triples")
     return {k: int(row[k].value) for k in keys}
 
@@ -55,7 +55,7 @@ def class_partitions(store: ox.Store) -> list[tuple[ox.NamedNode, int]]:
     query = """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) }
                GROUP BY ?c ORDER BY ?c"""
     return [(row["c"], int(row["n"].value))
-            for row in store.query(query, use_default_graph_as_union=True)]  # type: ignore[union-attr]
+            for row in store.query(query, **published_dataset())]  # type: ignore[union-attr]
 
 
 def triples(request: Request, settings: Settings, files: dict[str, dumps.Dump]) -> list[ox.Triple]:

@@ -1,7 +1,12 @@
 """``hwkg load --store PATH``: build the persistent store ``hwkg serve --store`` opens.
 
 Parses and validates ``ontology/``, ``shapes/`` and ``graph/`` (of ``--home`` or the bundled
-folder) and writes them into an Oxigraph store at PATH, recording the graph's version. When
+folder) and writes them into an Oxigraph store at PATH, recording the graph's version, with
+the GraphQL catalog saved in the store folder. The default fast path parses with Oxigraph
+(:mod:`hwkg.bulk`) into an in-memory store and validates there before anything is written to
+disk: the SHACL-SPARQL constraints always, the SHACL core constraints up to ``--core-max``
+data triples (:mod:`hwkg.store_check`); each step's time and memory go to stderr. ``--rdflib``
+takes the reference path (:func:`hwkg.bundle.load`, everything validated by pyshacl). When
 the store already holds the files' current version it does nothing (``--force`` rebuilds).
 With ``--sparql-endpoint URL --update-url URL`` the graph goes into an external SPARQL 1.1
 server instead (:mod:`hwkg.remote_store`).
@@ -16,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import bundle, persistence
+from .. import bundle, persistence, store_check
 from ..problems import InvalidGraph
 from ..remote_store import RemoteStore
 from ..remote_store import load as load_remote
@@ -29,6 +34,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.add_argument("--force", action="store_true", help="rebuild even when up to date")
     cmd.add_argument("--no-check", action="store_true",
                      help="skip SHACL validation (the files must still parse)")
+    cmd.add_argument("--rdflib", action="store_true",
+                     help="the reference path: parse, skolemise and validate with rdflib "
+                          "(slow; the default fast path writes the same quads)")
+    cmd.add_argument("--core-max", type=int, default=store_check.CORE_MAX, metavar="TRIPLES",
+                     help="data triples up to which the fast path also runs the SHACL core "
+                          "constraints (pyshacl); above, only the SPARQL constraints "
+                          f"(default {store_check.CORE_MAX:,})")
+    cmd.add_argument("--no-catalog", action="store_true",
+                     help="do not build the GraphQL catalog into the store folder (the first "
+                          "server start builds it instead)")
     cmd.add_argument("--sparql-endpoint", metavar="URL",
                      help="load into this SPARQL 1.1 server (its query URL) instead of --store")
     cmd.add_argument("--update-url", metavar="URL", help="the server's SPARQL Update URL")
@@ -73,11 +88,13 @@ def run(args: argparse.Namespace) -> int:
         print("hwkg load: give --store PATH (or set HWKG_STORE)", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    options = {"fast": not args.rdflib, "core_max": args.core_max,
+               "with_catalog": not args.no_catalog}
     try:
         if args.force:
-            meta, built = persistence.build(path, home, check=not args.no_check), True
+            meta, built = persistence.build(path, home, check=not args.no_check, **options), True
         else:
-            meta, built = persistence.ensure(path, home, check=not args.no_check)
+            meta, built = persistence.ensure(path, home, check=not args.no_check, **options)
     except InvalidGraph as exc:
         for problem in exc.problems:
             print(problem)

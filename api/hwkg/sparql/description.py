@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .. import __version__
+from ..namespaces import PUBLISHED_GRAPHS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -33,7 +34,8 @@ def _integer(value: int) -> ox.Literal:
 def _graph_node(store: ox.Store, name: ox.NamedNode | None,
                 triples: list[ox.Triple]) -> ox.BlankNode:
     node = ox.BlankNode()
-    size = sum(1 for _ in store.quads_for_pattern(None, None, None, name)) if name else len(store)
+    names = [name] if name else [ox.NamedNode(g) for g in PUBLISHED_GRAPHS]
+    size = sum(1 for g in names for _ in store.quads_for_pattern(None, None, None, g))
     triples += [
         ox.Triple(node, RDF_TYPE, _sd("Graph")),
         ox.Triple(node, ox.NamedNode(VOID + "triples"), _integer(size)),
@@ -64,9 +66,7 @@ def triples(store: ox.Store, endpoint: str, timeout_s: float, row_cap: int) -> l
     out.append(ox.Triple(dataset, _sd("defaultGraph"), _graph_node(store, None, out)))
     for fmt in RESULT_FORMATS:
         out.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + fmt)))
-    for name in sorted(store.named_graphs(), key=str):
-        if not isinstance(name, ox.NamedNode):
-            continue
+    for name in (ox.NamedNode(g) for g in sorted(PUBLISHED_GRAPHS)):
         named = ox.BlankNode()
         out += [
             ox.Triple(dataset, _sd("namedGraph"), named),

@@ -7,15 +7,45 @@ Row cap: results are first written by Oxigraph as TSV (SELECT) or N-Triples
 (CONSTRUCT/DESCRIBE), one row or triple per line, into a writer that stops the query once
 ``cap`` rows are in; when the client wants another format Oxigraph re-reads those lines and
 writes it. Evaluation is lazy, so a capped query stops early.
+
+Nesting: Oxigraph parses and evaluates recursively, and a query nested some thousands of
+levels deep (groups, parentheses, brackets) overflows the worker's stack; a query nested
+deeper than :data:`MAX_NESTING` is answered 400 before the engine sees it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+
+from ..namespaces import GRAPH_META, published_dataset
+
+MAX_NESTING = 200
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+_NOT_BRACKET = re.compile(r"[^(){}\[\]]+")
+
+
+def nesting(query: str) -> int:
+    """How deep ``query``'s brackets (``( { [``) nest, outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for char in _NOT_BRACKET.sub("", _OPAQUE.sub(" ", query)):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
 
 
 @dataclass
@@ -96,11 +126,16 @@ def _capped(write: Any, limit: int) -> tuple[bytes, bool]:
     return bytes(sink.buffer), False
 
 
-def _dataset(job: Job) -> dict[str, Any]:
+def _dataset(job: Job, store: ox.Store) -> dict[str, Any]:
+    """The request's dataset, else the default one: the union of the store's graphs, or
+    only hwkg's published graphs when the store also holds hwkg's bookkeeping graph (a
+    persisted store), which is never served."""
     options: dict[str, Any] = {"prefixes": job.prefixes or None, "base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    elif store.contains_named_graph(ox.NamedNode(GRAPH_META)):
+        options.update(published_dataset())
     else:
         options["use_default_graph_as_union"] = True
     return options
@@ -137,15 +172,25 @@ def _boolean(result: ox.QueryBoolean, job: Job) -> Answer:
     return Answer(200, media_type, result.serialize(format=fmt) or b"", False, None, "ASK")
 
 
+def answer(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: Job) -> Answer:
+    """The capped answer to ``job`` from ``results`` (from any engine), in its format."""
+    if isinstance(results, ox.QuerySolutions):
+        return _solutions(results, job)
+    if isinstance(results, ox.QueryBoolean):
+        return _boolean(results, job)
+    return _triples(results, job, "GRAPH")
+
+
 def run(store: ox.Store, job: Job) -> Answer:
-    """Execute ``job`` on ``store``; syntax errors answer 400 with the parser's message."""
+    """Execute ``job`` on ``store``; syntax errors and queries nested deeper than
+    :data:`MAX_NESTING` answer 400 with the reason."""
+    depth = nesting(job.query)
+    if depth > MAX_NESTING:
+        return Answer(400, "text/plain; charset=utf-8",
+                      f"the query nests {depth} levels deep; the limit is {MAX_NESTING}\n"
+                      .encode())
     try:
-        results = store.query(job.query, **_dataset(job))
-        if isinstance(results, ox.QuerySolutions):
-            return _solutions(results, job)
-        if isinstance(results, ox.QueryBoolean):
-            return _boolean(results, job)
-        return _triples(results, job, "GRAPH")
+        return answer(store.query(job.query, **_dataset(job, store)), job)
     except SyntaxError as exc:
         return Answer(400, "text/plain; charset=utf-8", f"query syntax error: {exc}\n".encode())
     except (OSError, ValueError, RuntimeError) as exc:

@@ -1,31 +1,54 @@
-"""The server side of the query workers: a pool of killable processes and a time limit.
+"""The server side of the query workers: a pool of killable processes, a fair bounded queue
+and a time limit.
 
-:meth:`Pool.run` hands a job to an idle worker and waits without blocking the event loop;
-when the limit passes it kills that worker (the query really stops), starts a fresh one in
-the background and raises :class:`TimeLimit`. :class:`Engines` keeps one pool per graph
-version and replaces it when the served snapshot changes.
+Contract of :meth:`Pool.run` (``timeout`` is the endpoint's time limit):
+
+- a query first **waits** for a free worker, at most ``timeout`` s, in a queue of at most
+  ``max_waiting`` queries (``HWKG_SPARQL_QUEUE``, default 128) of which one client (its
+  address) may hold at most half; past either bound the answer is :class:`Busy` at once,
+  past the wait :class:`Busy` after it (the endpoint answers 503 with ``Retry-After``);
+- it then **runs** for at most ``timeout`` s: past that its worker is killed (the query
+  really stops) and the answer is :class:`TimeLimit` (the endpoint counts it in
+  ``hwkg_query_timeouts_total``); a fresh worker takes the killed one's place;
+- fairness: a free worker takes the oldest query of the client with the fewest queries
+  running, and no client runs queries on more than ``size - 1`` workers at once (when
+  ``size > 1``), so one client's runaway queries cannot hold every worker;
+- a query that kills its worker (an engine crash, e.g. a stack overflow) answers 400;
+- a cancelled request (client gone) withdraws its query, or kills the worker running it.
+
+Each worker process is owned by one thread of this process that does the blocking pipe
+I/O and enforces the time limit (:mod:`hwkg.sparql.process`), so a worker is free again
+as soon as its answer is read, however busy the event loop is. :class:`Engines` keeps one
+pool per graph version and replaces it when the served snapshot changes; the old pool
+finishes the queries it holds, then stops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import contextlib
-import json
+import itertools
+import logging
 import os
 import shutil
-import sys
 import tempfile
-from collections.abc import Coroutine
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
-from . import framing
+from ..metrics_endpoint import record_rejected
 from .execution import Answer, Job
+from .process import Expired, Lost, Process
 
+log = logging.getLogger("hwkg.sparql")
 START_TIMEOUT_S = 600.0
+RESTART_PAUSE_S = 1.0
+CRASHED = ("The query stopped the engine's worker process before it answered (it may be too "
+           "deeply nested or too large for the engine to evaluate); simplify it.\n")
 
 
 class TimeLimit(Exception):
@@ -33,108 +56,268 @@ class TimeLimit(Exception):
 
 
 class Busy(Exception):
-    """No worker became free within the limit."""
+    """No worker became free in time, or the queue is full; try again later."""
 
 
-class Worker:
-    """One child process and its pipes."""
+_SEQUENCE = itertools.count()
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
 
-    @classmethod
-    async def start(cls, source: list[str]) -> Worker:
-        """A worker over ``source`` (a dump path, or ``--read-only`` and a store folder)."""
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "hwkg.sparql.worker", *source,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        )
-        worker = cls(proc)
+@dataclass(eq=False)
+class _Ticket:
+    """One query on its way through the pool."""
+
+    job: Job
+    client: str
+    timeout: float
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Answer]
+    seq: int = field(default_factory=lambda: next(_SEQUENCE))
+    slot: _Slot | None = None
+    cancelled: bool = False
+
+    def settle(self, outcome: Answer | BaseException) -> None:
+        """Hand ``outcome`` to the waiting coroutine (from any thread)."""
+        def put() -> None:
+            if self.future.done():
+                return
+            if isinstance(outcome, BaseException):
+                self.future.set_exception(outcome)
+            else:
+                self.future.set_result(outcome)
+
         try:
-            await asyncio.wait_for(worker.receive(), START_TIMEOUT_S)
-        except BaseException:
-            worker.kill()
-            raise
-        return worker
+            self.loop.call_soon_threadsafe(put)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            pass
 
-    async def receive(self) -> tuple[dict[str, object], bytes]:
-        assert self.proc.stdout is not None
-        prefix = await self.proc.stdout.readexactly(framing.PREFIX.size)
-        head_len, body_len = framing.PREFIX.unpack(prefix)
-        header = json.loads(await self.proc.stdout.readexactly(head_len))
-        body = await self.proc.stdout.readexactly(body_len)
-        return header, body
 
-    async def ask(self, job: Job) -> Answer:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(framing.encode(job.to_dict()))
-        await self.proc.stdin.drain()
-        header, body = await self.receive()
-        return Answer(body=body, **header)  # type: ignore[arg-type]
+class _Slot:
+    """One worker process and the thread that owns it."""
 
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.process: Process | None = None
+        self.ticket: _Ticket | None = None
+        self.interrupted = False
+        self.ready = threading.Event()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._main, daemon=True, name="hwkg-sparql-worker")
+
+    def _main(self) -> None:
+        try:
+            self.process = Process.start(self.pool.source, START_TIMEOUT_S)
+        except BaseException as exc:  # noqa: BLE001 - reported to Pool.start
+            self.failure = exc
+            self.ready.set()
+            self.pool._slot_ended(self)
+            return
+        self.ready.set()
+        while (ticket := self.pool._next(self)) is not None:
+            outcome, broken = self._answer(ticket)
+            ticket.settle(outcome)
+            if self.pool._done(self, ticket) or broken:
+                self._restart()
+        if self.process is not None:
+            self.process.stop()
+        self.pool._slot_ended(self)
+
+    def _answer(self, ticket: _Ticket) -> tuple[Answer | BaseException, bool]:
+        """The ticket's outcome, and whether the process must be replaced."""
+        assert self.process is not None
+        try:
+            return self.process.ask(ticket.job, time.monotonic() + ticket.timeout), False
+        except Expired:
+            return TimeLimit(), True
+        except Lost:
+            if ticket.cancelled:
+                return asyncio.CancelledError(), True
+            if self.pool.closed:
+                return Busy("The query workers have stopped; try again."), True
+            return Answer(400, "text/plain; charset=utf-8", CRASHED.encode()), True
+        except Exception as exc:  # noqa: BLE001 - a bug: the request answers 500, logged
+            return RuntimeError(f"the query worker's answer was unreadable: {exc!r}"), True
+
+    def _restart(self) -> None:
+        """Kill this slot's process and start a fresh one (unless the pool is closing)."""
+        assert self.process is not None
+        self.process.kill()
+        self.process = None
+        while not self.pool.closed:
+            try:
+                self.process = Process.start(self.pool.source, START_TIMEOUT_S)
+                return
+            except Exception as exc:  # noqa: BLE001 - logged, retried
+                log.error("a SPARQL worker did not start; retrying", exc_info=exc)
+                time.sleep(RESTART_PAUSE_S)
+
+    def interrupt(self) -> None:
+        """Kill the process now, from another thread holding the pool's lock; the owner
+        thread replaces it once its current query is settled."""
+        self.interrupted = True
+        process = self.process
+        if process is not None:
+            try:
+                process.popen.kill()
+            except ProcessLookupError:
+                pass
 
 
 class Pool:
     """``size`` workers over one N-Quads dump of a store (or one persisted store, read-only)."""
 
-    def __init__(self, dump: Path, size: int, read_only: bool = False) -> None:
+    def __init__(self, dump: Path, size: int, read_only: bool = False,
+                 max_waiting: int | None = None) -> None:
         self.dump = dump
         self.source = ["--read-only", str(dump)] if read_only else [str(dump)]
         self.size = size
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
-        self.workers: set[Worker] = set()
+        self.max_waiting = max_waiting if max_waiting is not None else queue_bound()
+        self.share = max(1, size - 1)
         self.closed = False
+        self._cond = threading.Condition()
+        self._pending: list[_Ticket] = []
+        self._running: Counter[str] = Counter()
+        self._slots: set[_Slot] = set()
 
     async def start(self) -> None:
-        workers = await asyncio.gather(*(Worker.start(self.source) for _ in range(self.size)))
-        for worker in workers:
-            self._add(worker)
+        """Start every worker; raises what the first worker that failed to start raised."""
+        slots = [_Slot(self) for _ in range(self.size)]
+        with self._cond:
+            self._slots.update(slots)
+        for slot in slots:
+            slot.thread.start()
+        for slot in slots:
+            await asyncio.to_thread(slot.ready.wait)
+        failed = [slot.failure for slot in slots if slot.failure is not None]
+        if failed:
+            self.close(now=True)
+            raise failed[0]
 
-    def _add(self, worker: Worker) -> None:
-        if self.closed:
-            worker.kill()
-            return
-        self.workers.add(worker)
-        self.idle.put_nowait(worker)
-
-    async def _replace(self, dead: Worker) -> None:
-        dead.kill()
-        self.workers.discard(dead)
-        with contextlib.suppress(ProcessLookupError):
-            await dead.proc.wait()
-        if not self.closed:
-            self._add(await Worker.start(self.source))
-
-    async def run(self, job: Job, timeout: float) -> Answer:
-        """The job's answer; raises :class:`TimeLimit` or :class:`Busy` after ``timeout`` s."""
+    async def run(self, job: Job, timeout: float, client: str = "") -> Answer:
+        """The job's answer; see the module's contract for :class:`Busy` and
+        :class:`TimeLimit`. ``client`` names who asks (their address), for fairness."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        ticket = _Ticket(job, client, timeout, loop, loop.create_future())
+        self._enqueue(ticket)
+        # A timer, not wait_for + shield: each extra future hop costs one turn of a busy loop.
+        timer = loop.call_later(timeout, self._expire, ticket)
         try:
-            worker = await asyncio.wait_for(self.idle.get(), timeout)
-        except TimeoutError as exc:
-            raise Busy() from exc
-        try:
-            answer = await asyncio.wait_for(worker.ask(job), max(deadline - loop.time(), 0.001))
-        except TimeoutError as exc:
-            _background(self._replace(worker))
-            raise TimeLimit() from exc
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
-            _background(self._replace(worker))
+            return await ticket.future
+        except asyncio.CancelledError:
+            self._abandon(ticket)
             raise
-        except BaseException:  # cancelled (client gone): the worker's state is unknown
-            _background(self._replace(worker))
-            raise
-        self.idle.put_nowait(worker)
-        return answer
+        finally:
+            timer.cancel()
 
-    def close(self) -> None:
-        """Kill every worker now (their processes are reaped by the event loop)."""
-        self.closed = True
-        for worker in self.workers:
-            worker.kill()
+    def _expire(self, ticket: _Ticket) -> None:
+        """The wait is over: a ticket still queued answers :class:`Busy` (a running one is
+        left to its slot, which enforces the time limit)."""
+        if self._withdraw(ticket) and not ticket.future.done():
+            record_rejected("wait")
+            ticket.future.set_exception(Busy(
+                f"Every query worker stayed busy for {ticket.timeout:g} s; try again."))
+
+    def _enqueue(self, ticket: _Ticket) -> None:
+        with self._cond:
+            refusal = self._refusal(ticket)
+            if refusal is None:
+                self._pending.append(ticket)
+                self._cond.notify_all()
+                return
+        record_rejected(refusal[0])
+        raise Busy(refusal[1])
+
+    def _refusal(self, ticket: _Ticket) -> tuple[str, str] | None:
+        """Why ``ticket`` may not wait (a reason label and a message), or None."""
+        if self.closed:
+            return "reloading", "The graph is being reloaded; try again."
+        if len(self._pending) >= self.max_waiting:
+            return "queue_full", (f"{len(self._pending)} queries are already waiting for a "
+                                  f"worker (the limit is {self.max_waiting}); try again.")
+        mine = sum(1 for t in self._pending if t.client == ticket.client)
+        if mine >= max(1, self.max_waiting // 2):
+            return "client_queue_full", (f"This client already has {mine} queries waiting "
+                                         f"(the limit is {max(1, self.max_waiting // 2)}); "
+                                         "try again.")
+        return None
+
+    def _withdraw(self, ticket: _Ticket) -> bool:
+        """Take ``ticket`` out of the queue; False when a worker has already taken it."""
+        with self._cond:
+            if ticket in self._pending:
+                self._pending.remove(ticket)
+                return True
+            return False
+
+    def _abandon(self, ticket: _Ticket) -> None:
+        ticket.future.cancel()
+        with self._cond:
+            ticket.cancelled = True
+            if ticket in self._pending:
+                self._pending.remove(ticket)
+            elif ticket.slot is not None and ticket.slot.ticket is ticket:
+                ticket.slot.interrupt()
+
+    def _pick(self) -> _Ticket | None:
+        ready = [t for t in self._pending if self._running[t.client] < self.share]
+        return min(ready, key=lambda t: (self._running[t.client], t.seq), default=None)
+
+    def _next(self, slot: _Slot) -> _Ticket | None:
+        """Block until a ticket is ready for ``slot``; None once the pool is closed and
+        nothing is left to run (or the slot has lost its process)."""
+        with self._cond:
+            while True:
+                if slot.process is None or (self.closed and not self._pending):
+                    return None
+                ticket = self._pick()
+                if ticket is not None:
+                    self._pending.remove(ticket)
+                    self._running[ticket.client] += 1
+                    ticket.slot, slot.ticket = slot, ticket
+                    return ticket
+                self._cond.wait()
+
+    def _done(self, slot: _Slot, ticket: _Ticket) -> bool:
+        """Release ``slot``; True when its process was interrupted meanwhile."""
+        with self._cond:
+            self._running[ticket.client] -= 1
+            if self._running[ticket.client] <= 0:
+                del self._running[ticket.client]
+            slot.ticket = None
+            interrupted, slot.interrupted = slot.interrupted, False
+            self._cond.notify_all()
+            return interrupted
+
+    def _slot_ended(self, slot: _Slot) -> None:
+        with self._cond:
+            self._slots.discard(slot)
+            orphans = [] if self._slots else list(self._pending)
+            if not self._slots:
+                self._pending.clear()
+        for ticket in orphans:
+            ticket.settle(Busy("The query workers have stopped; try again."))
+
+    @property
+    def waiting(self) -> int:
+        """Queries waiting for a worker now."""
+        with self._cond:
+            return len(self._pending)
+
+    def close(self, now: bool = False) -> None:
+        """Take no new queries; the workers finish the ones they hold, then stop. With
+        ``now``, kill every worker at once (their queries answer :class:`Busy`)."""
+        with self._cond:
+            self.closed = True
+            slots = list(self._slots)
+            orphans = list(self._pending) if now else []
+            if now:
+                self._pending.clear()
+            self._cond.notify_all()
+        for ticket in orphans:
+            ticket.settle(Busy("The query workers have stopped; try again."))
+        if now:
+            with self._cond:
+                for slot in slots:
+                    slot.interrupt()
 
     def discard_dump(self) -> None:
         """Delete the dump this pool's workers were loaded from (never a persisted store)."""
@@ -142,24 +325,22 @@ class Pool:
             shutil.rmtree(self.dump.parent, ignore_errors=True)
 
     async def aclose(self) -> None:
-        """Kill every worker and wait for them to exit."""
-        self.close()
-        for worker in list(self.workers):
-            await worker.proc.wait()
-
-
-_TASKS: set[asyncio.Task[None]] = set()
-
-
-def _background(coro: Coroutine[Any, Any, None]) -> None:
-    task = asyncio.ensure_future(coro)
-    _TASKS.add(task)
-    task.add_done_callback(_TASKS.discard)
+        """Kill every worker and wait until their threads have ended."""
+        self.close(now=True)
+        with self._cond:
+            threads = [slot.thread for slot in self._slots]
+        for thread in threads:
+            await asyncio.to_thread(thread.join)
 
 
 def worker_count() -> int:
     """Workers per pool: ``HWKG_SPARQL_WORKERS``, default 2."""
     return max(1, int(os.environ.get("HWKG_SPARQL_WORKERS", "2")))
+
+
+def queue_bound() -> int:
+    """Queries that may wait for a worker: ``HWKG_SPARQL_QUEUE``, default 128."""
+    return max(1, int(os.environ.get("HWKG_SPARQL_QUEUE", "128")))
 
 
 class Engines:
@@ -195,7 +376,7 @@ class Engines:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.close()
+            self.pool.close(now=True)
             self.pool.discard_dump()
 
 

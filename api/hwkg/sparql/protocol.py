@@ -130,6 +130,11 @@ _SKIP = re.compile(
 _SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
+def code_only(query: str) -> str:
+    """``query`` with its strings, IRIs and comments blanked out: what keywords are read in."""
+    return _SKIP.sub(" ", query)
+
+
 def uses_service(query: str) -> bool:
     """True when ``query`` has a SERVICE clause (outside strings, IRIs and comments)."""
-    return bool(_SERVICE.search(_SKIP.sub(" ", query)))
+    return bool(_SERVICE.search(code_only(query)))

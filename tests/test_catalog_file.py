@@ -1,0 +1,113 @@
+"""The GraphQL catalog saved in the store folder: written by hwkg load, read on restart."""
+
+from __future__ import annotations
+
+import marshal
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from hwkg import catalog, catalog_codec, catalog_file, persistence
+from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+from hwkg.state import Snapshot
+from test_bulk_load import generated_home
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, persistence.Meta]:
+    folder = tmp_path_factory.mktemp("catalog")
+    home = generated_home(30, folder / "home")
+    path = folder / "store"
+    return path, persistence.build(path, home)
+
+
+def test_load_saves_the_catalog_and_a_restart_reads_it_without_scanning(
+    store: tuple[Path, persistence.Meta], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, meta = store
+    assert catalog_file.path_of(path).is_file()
+    catalog._CACHE.clear()
+
+    def no_scan(*_args: object) -> catalog.Catalog:
+        raise AssertionError("the catalog was rebuilt from the store")
+
+    monkeypatch.setattr(catalog, "of_store", no_scan)
+    snap = Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
+                    version=meta.version, store_path=path)
+    cat = catalog.for_snapshot(snap)
+    assert cat.version == meta.version and len(cat.chips) == 30
+    chip = next(iter(cat.chips.values()))
+    assert cat.resolve(cat.chips, chip.slug) is chip  # slug index rebuilt after loading
+
+
+def test_a_catalog_of_another_version_or_a_damaged_file_is_not_used(
+    store: tuple[Path, persistence.Meta], tmp_path: Path
+) -> None:
+    path, meta = store
+    assert catalog_file.read(path, meta.version) is not None
+    assert catalog_file.read(path, "0000000000000000") is None
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    data = catalog_file.path_of(path).read_bytes()
+    catalog_file.path_of(copy).write_bytes(data[: len(data) // 2])
+    assert catalog_file.read(copy, meta.version) is None
+    header, _, body = data.partition(b"\n")
+    catalog_file.path_of(copy).write_bytes(header.replace(b'"hwkg": "', b'"hwkg": "9') + b"\n"
+                                           + body)
+    assert catalog_file.read(copy, meta.version) is None
+
+
+def test_a_server_without_a_saved_catalog_builds_and_saves_it(
+    store: tuple[Path, persistence.Meta]
+) -> None:
+    path, meta = store
+    catalog_file.path_of(path).unlink()
+    catalog._CACHE.clear()
+    snap = Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
+                    version=meta.version, store_path=path)
+    assert catalog.warm(snap)
+    assert catalog_file.read(path, meta.version) is not None
+
+
+def test_the_saved_catalog_equals_one_built_from_the_store_tables_in_the_same_order(
+    store: tuple[Path, persistence.Meta]
+) -> None:
+    path, meta = store
+    saved = catalog_file.read(path, meta.version)
+    scanned = catalog.of_store(ox.Store.read_only(str(path)), meta.version)
+    assert saved == scanned
+    # dataclass equality ignores dict order; the encoded form lists every table's keys
+    assert catalog_codec.encode(saved) == catalog_codec.encode(scanned)
+    for name in catalog_codec.TABLES:
+        assert list(getattr(saved, name)) == list(getattr(scanned, name)), name
+
+
+def test_decoding_keeps_classes_shared_sources_and_link_tables(
+    store: tuple[Path, persistence.Meta]
+) -> None:
+    path, meta = store
+    built = catalog.of_store(ox.Store.read_only(str(path)), meta.version)
+    decoded = catalog_codec.decode(marshal.loads(marshal.dumps(catalog_codec.encode(built))))
+    assert decoded == built
+    assert isinstance(decoded.offers_for, defaultdict) and decoded.offers_for["nothing"] == []
+    figures = [f for chip in decoded.chips.values() for fs in chip.figures.values() for f in fs]
+    assert figures and all(type(f) is catalog.Figure for f in figures)
+    sources = [s for f in figures for s in f.sources]
+    assert sources and all(decoded.sources[s.id] is s for s in sources)
+    for chip in decoded.chips.values():
+        for offer in decoded.offers_for.get(chip.id, []):
+            assert decoded.offers[offer.id] is offer
+
+
+def test_a_catalog_is_the_same_whatever_order_the_quads_come_in(
+    store: tuple[Path, persistence.Meta]
+) -> None:
+    path, meta = store
+    store = ox.Store.read_only(str(path))
+    data, ontology = (list(store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+                      for g in (GRAPH_DATA, GRAPH_ONTOLOGY))
+    forward = catalog.of_triples(data, ontology, meta.version)  # type: ignore[arg-type]
+    backward = catalog.of_triples(data[::-1], ontology[::-1], meta.version)  # type: ignore[arg-type]
+    assert catalog_codec.encode(forward) == catalog_codec.encode(backward)
