@@ -19,8 +19,14 @@ from .settings import Settings
 PREFIX = "evidence/"
 
 
+class Files(StaticFiles):
+    """``StaticFiles`` for a folder that may not exist: then every path is a 404, not a 500."""
+
+    async def check_config(self) -> None:
+        """Nothing to check: a missing folder serves nothing."""
+
+
 def routes(settings: Settings) -> list[BaseRoute]:
     """``/evidence/{path}``: the files under ``<home>/graph/evidence/``."""
     folder = (settings.home or resources.home()) / "graph" / "evidence"
-    return [Mount("/evidence", app=StaticFiles(directory=folder, check_dir=False),
-                  name="evidence")]
+    return [Mount("/evidence", app=Files(directory=folder, check_dir=False), name="evidence")]

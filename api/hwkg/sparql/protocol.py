@@ -80,6 +80,16 @@ def _operation(params: list[tuple[str, str]], query: str | None, update: str | N
     )
 
 
+def _params(encoded: str, where: str) -> list[tuple[str, str]]:
+    """Decode ``a=b&c=d``; a value whose percent-escapes are not UTF-8 is a 400, never a
+    silently replaced character."""
+    try:
+        return parse_qsl(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"the {where} is not valid UTF-8 once percent-decoded "
+                                 f"({exc.reason})") from exc
+
+
 async def _body(request: Request, limit: int) -> bytes:
     body = await request.body()
     if len(body) > limit:
@@ -89,7 +99,7 @@ async def _body(request: Request, limit: int) -> bytes:
 
 async def parse(request: Request, max_body: int) -> Operation:
     """The operation ``request`` asks for; raises :class:`ProtocolError` for a bad request."""
-    url_params = parse_qsl(request.url.query, keep_blank_values=True)
+    url_params = _params(request.url.query, "query string")
     if request.method in ("GET", "HEAD"):
         if any(k == "update" for k, _ in url_params):
             raise ProtocolError(405, "SPARQL Update is sent by POST, never by GET")
@@ -100,7 +110,7 @@ async def parse(request: Request, max_body: int) -> Operation:
     body = await _body(request, max_body)
     if media_type == FORM:
         text = _decode(body, charset)
-        form = parse_qsl(text, keep_blank_values=True)
+        form = _params(text, "form body")
         params = url_params + form
         if any(k in ("query", "update") for k, _ in url_params):
             raise ProtocolError(400, "with a form POST the operation goes in the body, not the URL")
