@@ -256,7 +256,8 @@ def run(args: argparse.Namespace, work: Path, env: dict[str, str]) -> int:
         chips = sorted({line.rsplit("/", 1)[-1] for line in listing.text.split()[1:]})
         chip = CHIP if CHIP in chips else chips[0]
         todo = items(chip, suite, chips)
-        extra = {f"SPARQL {n}": {f"{r} direct": direct(remotes[r][0], q.replace("{chip}", ID + chip))
+        extra = {f"SPARQL {n}": {f"{r} direct": direct(remotes[r][0],
+                                                         q.replace("{chip}", ID + chip))
                                  for r in remotes}
                  for n, q in suite.QUERIES.items()}
         results = measure(servers, todo, extra, args.repeat)

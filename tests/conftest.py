@@ -33,10 +33,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(*extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(*extra: str, env: dict[str, str] | None = None
+                 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``hwkg serve`` on a free loopback port; returns the process and its base URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "hwkg", "serve", "--port", str(port), "--log-level", "warning", *extra]
+    cmd = [sys.executable, "-m", "hwkg", "serve", "--port", str(port), "--log-level", "warning",
+           *extra]
     proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

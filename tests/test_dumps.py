@@ -115,3 +115,26 @@ def test_void_description(client: httpx.Client) -> None:
     for item in sums:
         path = item["url"].value.replace(str(client.base_url).rstrip("/"), "")
         assert client.get(path + ".sha256").text.split()[0] == item["sum"].value
+
+
+LEAK_SCRIPT = """
+import os, tempfile
+import pyoxigraph as ox
+from hwkg import dumps, namespaces
+assert os.listdir(tempfile.gettempdir()) == [], os.listdir(tempfile.gettempdir())
+store = ox.Store()
+store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"),
+                  ox.NamedNode(namespaces.GRAPH_DATA)))
+dump = dumps.CACHE.get(store, "v1", "nt")
+assert dump.path.exists() and dump.size > 0
+print(len(os.listdir(tempfile.gettempdir())))
+"""
+
+
+def test_dump_files_leave_no_temporary_folders(tmp_path: Path) -> None:
+    """Importing the module makes no folder; a written dump's folder is removed at exit."""
+    done = subprocess.run([sys.executable, "-c", LEAK_SCRIPT], capture_output=True, text=True,
+                          env={"TMPDIR": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"  # the dump's folder existed while the process ran
+    assert list(tmp_path.iterdir()) == []

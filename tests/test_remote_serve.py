@@ -224,7 +224,8 @@ def test_updates_service_and_bad_queries_are_refused(remote_server: str) -> None
         assert bad.status_code == 400
         deep = client.get("/sparql", params={"query": "ASK " + "{" * 300 + "}" * 300})
         assert deep.status_code == 400 and "nests" in deep.text
-        count = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        count = client.get("/sparql",
+                           params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
                            headers={"accept": "text/csv"})
     assert count.status_code == 200 and int(count.text.split()[-1]) > 0  # DROP ALL did nothing
 

@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     middleware = [
         Middleware(RequestLog),
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                   allow_headers=["*"], expose_headers=["ETag", "Link", "Vary", "HWKG-Results-Truncated", "Warning"]),
+                   allow_headers=["*"],
+                   expose_headers=["ETag", "Link", "Vary", "HWKG-Results-Truncated", "Warning"]),
         Middleware(BodyLimits, max_bytes=settings.max_body_bytes,
                    body_timeout_s=settings.body_timeout_s),
         Middleware(HttpCache),

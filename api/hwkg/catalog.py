@@ -5,7 +5,8 @@ the ontology graph), indexes the triples by subject, and builds chips, statement
 exchange rates, systems, benchmark results, stacks, interconnects, vendors and sources.
 The result is cached by the snapshot's version, so resolvers never query the store: they
 walk these objects. For an on-disk store it is also saved in the store's folder
-(:mod:`hwkg.catalog_file`), so another process or a restart reads it instead of rescanning. Unit factors come from ``hwunit:multiplier`` in the ontology (data).
+(:mod:`hwkg.catalog_file`), so another process or a restart reads it instead of rescanning.
+Unit factors come from ``hwunit:multiplier`` in the ontology (data).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Concept:
     """A term of a controlled list (hw:HBM3, hw:Dense, hw:LaunchMSRP …)."""
 
@@ -54,7 +55,7 @@ class Concept:
     label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     id: str
     name: str
@@ -66,7 +67,7 @@ class Source:
     source_kind: Concept | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     """One hw:Statement: a value in a unit, its rank, qualifiers and sources."""
 
@@ -106,7 +107,7 @@ class Figure:
         return self.direction is not None and self.direction.name == "PerDirection"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """Fields every entity has: IRI, slug, labels, the sources of its non-figure facts."""
 
@@ -118,38 +119,38 @@ class Entity:
     figures: dict[str, list[Figure]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Vendor(Entity):
     url: str | None = None
     exact_match: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Interconnect(Entity):
     vendor_id: str | None = None
     interconnect_kind: Concept | None = None
     generation: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class SoftwareStack(Entity):
     vendor_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class StackVersion(Entity):
     stack_id: str | None = None
     version_string: str | None = None
     release_date: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Framework(Entity):
     vendor_id: str | None = None
     url: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class FrameworkBackend(Entity):
     framework_id: str | None = None
     stack_id: str | None = None
@@ -158,26 +159,26 @@ class FrameworkBackend(Entity):
     release_date: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Architecture(Entity):
     vendor_id: str | None = None
     launch_date: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Die(Entity):
     vendor_id: str | None = None
     architecture_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Component:
     chip_id: str
     count: int
     role: Concept | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Chip(Entity):
     kinds: list[str] = field(default_factory=list)
     vendor_id: str | None = None
@@ -197,7 +198,7 @@ class Chip(Entity):
     exact_match: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class System(Entity):
     vendor_id: str | None = None
     components: list[Component] = field(default_factory=list)
@@ -205,7 +206,7 @@ class System(Entity):
     stack_ids: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Offer(Entity):
     offer_for_id: str = ""
     amount: float = 0.0
@@ -216,7 +217,7 @@ class Offer(Entity):
     configuration: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ExchangeRate(Entity):
     from_currency: str = ""
     to_currency: str = ""
@@ -224,14 +225,14 @@ class ExchangeRate(Entity):
     rate_date: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Benchmark(Entity):
     metric_unit: str | None = None
     lower_is_better: bool = False
     measures: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class BenchmarkResult(Entity):
     benchmark_id: str = ""
     system_id: str = ""
@@ -242,7 +243,7 @@ class BenchmarkResult(Entity):
     software_version_ids: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim(Entity):
     claimed_by_id: str | None = None
     about_ids: list[str] = field(default_factory=list)

@@ -11,6 +11,7 @@ Files are written once per graph version into a temporary folder and served from
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import shutil
@@ -107,23 +108,34 @@ class Dump:
 
 
 class DumpCache:
-    """Dump files for the current graph version, written on first request."""
+    """Dump files for the current graph version, written on first request.
+
+    The temporary folder is made on the first request (importing the module creates nothing)
+    and removed when the process exits normally.
+    """
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="hwkg-dumps-"))
+        self.folder: Path | None = None
         self.lock = threading.Lock()
         self.version: str | None = None
         self.files: dict[str, Dump] = {}
 
+    def _folder(self) -> Path:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="hwkg-dumps-"))
+            atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
+        return self.folder
+
     def get(self, store: ox.Store, version: str, ext: str) -> Dump:
         """The dump of ``store`` (at ``version``) in ``ext`` (blocking: call in a thread)."""
         with self.lock:
+            folder = self._folder()
             if version != self.version:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                self.folder.mkdir(parents=True)
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
                 self.version, self.files = version, {}
             if ext not in self.files:
-                path = self.folder / f"{NAME}.{ext}"
+                path = folder / f"{NAME}.{ext}"
                 digest = export(store, ext, path)
                 self.files[ext] = Dump(path, digest, path.stat().st_size)
             return self.files[ext]

@@ -76,6 +76,8 @@ HELP: dict[str, tuple[str, str]] = {
     "hwkg_http_request_duration_seconds": ("histogram", "Time to answer a request, seconds."),
     "hwkg_http_requests_in_flight": ("gauge", "Requests being answered now."),
     "hwkg_query_timeouts_total": ("counter", "Queries stopped by their time limit."),
+    "hwkg_query_memory_limit_total": ("counter", "SPARQL queries stopped because they "
+                                      "needed more memory than a query may use."),
     "hwkg_sparql_rejected_total": ("counter", "SPARQL queries refused without running "
                                    "(queue full, no worker free in time), by reason."),
     "hwkg_reloads_total": ("counter", "Graph reloads, by result (ok, unchanged, failed)."),
@@ -85,6 +87,11 @@ HELP: dict[str, tuple[str, str]] = {
 def record_query_timeout(endpoint: str = "sparql") -> None:
     """Count one query stopped by its time limit (call it where the limit fires)."""
     REGISTRY.inc("hwkg_query_timeouts_total", (("endpoint", endpoint),))
+
+
+def record_query_memory_limit() -> None:
+    """Count one SPARQL query stopped by the workers' memory cap."""
+    REGISTRY.inc("hwkg_query_memory_limit_total", ())
 
 
 def record_rejected(reason: str) -> None:

@@ -14,7 +14,8 @@ and installed with :meth:`hwkg.state.GraphHolder.swap` only if it loaded cleanly
 flight keep the snapshot they took from ``holder.current``. When the files' fingerprint is the
 served version nothing is parsed and the result is ``unchanged``. A server on an external
 SPARQL store (``hwkg serve --sparql-endpoint``) re-reads the version the store records
-instead: a new version (after ``hwkg load --sparql-endpoint``) gives a new snapshot. One reload runs at a time;
+instead: a new version (after ``hwkg load --sparql-endpoint``) gives a new snapshot. One
+reload runs at a time;
 the last result is kept for ``/health``.
 """
 

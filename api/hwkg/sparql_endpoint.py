@@ -28,7 +28,7 @@ from .namespaces import PREFIXES
 from .settings import Settings
 from .sparql import description, forwarder, negotiation, protocol
 from .sparql.execution import Answer, Job
-from .sparql.pool import Busy, Engines, TimeLimit
+from .sparql.pool import Busy, Engines, MemoryLimit, TimeLimit
 
 METHODS = ["GET", "HEAD", "POST"]
 
@@ -120,6 +120,11 @@ def endpoint(settings: Settings) -> Any:
             return error(503, f"The query ran longer than the {timeout:g} s limit and was "
                               "stopped. Narrow it (more specific patterns, LIMIT) or download "
                               "the dumps at /dumps/.")
+        except MemoryLimit as exc:
+            metrics_endpoint.record_query_memory_limit()
+            return error(503, f"The query needed more than the {exc.budget_mb} MiB of memory "
+                              "a query may use and was stopped. Narrow it (fewer or shorter "
+                              "values, LIMIT) or download the dumps at /dumps/.")
         except Busy as exc:
             return error(503, str(exc), {"Retry-After": "1"})
         return answer_response(answer, settings.sparql_row_cap)

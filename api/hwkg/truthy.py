@@ -49,7 +49,8 @@ def _sort_key(data: Graph, st: URIRef) -> tuple[int, int, str, str]:
     derived = 1 if data.value(st, HW.derivation) is not None else 0
     when = data.value(st, HW.pointInTime)
     # Newer first: invert the ISO date's characters so ascending sort puts it first.
-    newest = "".join(chr(0x10FFFF - ord(c)) for c in str(when)) if when is not None else "\U0010ffff"
+    newest = ("".join(chr(0x10FFFF - ord(c)) for c in str(when)) if when is not None
+              else "\U0010ffff")
     return (rank, derived, newest, str(st))
 
 

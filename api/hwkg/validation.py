@@ -71,7 +71,8 @@ def _pyshacl(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Pr
             continue
         focus, path = report.value(result, SH.focusNode), report.value(result, SH.resultPath)
         constraint = report.value(result, SH.sourceConstraint)
-        shape = constraint if isinstance(constraint, URIRef) else report.value(result, SH.sourceShape)
+        shape = (constraint if isinstance(constraint, URIRef)
+                 else report.value(result, SH.sourceShape))
         message = report.value(result, SH.resultMessage)
         problems.append(Problem(
             file=_file_of(data, focus, files),

@@ -13,7 +13,10 @@ Contract of :meth:`Pool.run` (``timeout`` is the endpoint's time limit):
 - fairness: a free worker takes the oldest query of the client with the fewest queries
   running, and no client runs queries on more than ``size - 1`` workers at once (when
   ``size > 1``), so one client's runaway queries cannot hold every worker;
-- a query that kills its worker (an engine crash, e.g. a stack overflow) answers 400;
+- a query that needs more memory than a worker may use (``HWKG_SPARQL_QUERY_MEMORY_MB``,
+  :mod:`hwkg.sparql.worker`) is :class:`MemoryLimit` (the endpoint answers 503);
+- a query that kills its worker otherwise (an engine crash, e.g. a stack overflow) answers
+  400;
 - a cancelled request (client gone) withdraws its query, or kills the worker running it.
 
 Each worker process is owned by one thread of this process that does the blocking pipe
@@ -53,6 +56,14 @@ CRASHED = ("The query stopped the engine's worker process before it answered (it
 
 class TimeLimit(Exception):
     """The query ran past its limit and its worker was killed."""
+
+
+class MemoryLimit(Exception):
+    """The query needed more memory than its worker may use; the worker was replaced."""
+
+    def __init__(self, budget_mb: int) -> None:
+        super().__init__(budget_mb)
+        self.budget_mb = budget_mb
 
 
 class Busy(Exception):
@@ -133,6 +144,8 @@ class _Slot:
                 return asyncio.CancelledError(), True
             if self.pool.closed:
                 return Busy("The query workers have stopped; try again."), True
+            if self.process.ran_out_of_memory():
+                return MemoryLimit(int(self.process.info["query_memory_mb"])), True
             return Answer(400, "text/plain; charset=utf-8", CRASHED.encode()), True
         except Exception as exc:  # noqa: BLE001 - a bug: the request answers 500, logged
             return RuntimeError(f"the query worker's answer was unreadable: {exc!r}"), True
@@ -381,6 +394,8 @@ class Engines:
 
 
 def _dump(store: ox.Store) -> Path:
-    path = Path(tempfile.mkdtemp(prefix="hwkg-sparql-")) / "store.nq"
+    folder = Path(tempfile.mkdtemp(prefix="hwkg-sparql-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "store.nq"
     store.dump(str(path), ox.RdfFormat.N_QUADS)
     return path

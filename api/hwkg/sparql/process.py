@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from typing import Any
 
 from . import framing
 from .execution import Answer, Job
+from .worker import OUT_OF_MEMORY
 
 START_TIMEOUT_S = 600.0
 CHUNK = 1 << 20
@@ -96,6 +98,17 @@ class Process:
             raise Lost() from exc
         header, body = self.receive(deadline)
         return Answer(body=body, **header)
+
+    def ran_out_of_memory(self, wait_s: float = 2.0) -> bool:
+        """After :class:`Lost`: whether the worker died of its memory cap (a Rust allocation
+        failure's abort, or its MemoryError exit), waiting up to ``wait_s`` for its status."""
+        if not self.info.get("query_memory_mb"):
+            return False
+        try:
+            status = self.popen.wait(wait_s)
+        except subprocess.TimeoutExpired:
+            return False
+        return status in (-signal.SIGABRT, OUT_OF_MEMORY)
 
     def kill(self) -> None:
         """Kill the worker now and reap it."""

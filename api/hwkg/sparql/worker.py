@@ -16,12 +16,18 @@ can make no outbound connection even if a ``SERVICE`` clause got past the endpoi
 "isolated"``, or ``"shared"`` where the system forbids namespaces.
 Workers run at a lower CPU priority (:data:`NICE`) than the server, so queries that burn CPU
 until their time limit slow the HTTP side (GraphQL, linked data) as little as possible.
+Memory: once the store is open, the worker caps its data segment (``RLIMIT_DATA``) at what it
+uses then plus ``HWKG_SPARQL_QUERY_MEMORY_MB`` (default :data:`QUERY_MEMORY_MB`; ``0``: no
+cap), so one query cannot take the machine's memory: an allocation past the cap aborts the
+engine (Rust) or raises MemoryError (Python, then the worker exits with
+:data:`OUT_OF_MEMORY`), and the pool answers that the query needed too much memory.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import signal
 import sys
 import threading
@@ -33,6 +39,10 @@ from .execution import Job, run
 
 STACK_BYTES = 512 << 20
 NICE = 5
+QUERY_MEMORY_MB = 1024
+#: Exit status of a worker whose query raised MemoryError (a Rust allocation failure
+#: aborts: SIGABRT).
+OUT_OF_MEMORY = 3
 
 
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
@@ -68,15 +78,50 @@ def open_store(source: list[str]) -> ox.Store:
     return store
 
 
+def _data_bytes() -> int | None:
+    """This process's data segment now (``VmData``), or None where /proc does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def limit_memory() -> int | None:
+    """Cap the data segment at its size now plus the per-query budget; the budget in MiB, or
+    None when there is no cap (budget 0, or the system does not say or allow it)."""
+    budget_mb = int(os.environ.get("HWKG_SPARQL_QUERY_MEMORY_MB", str(QUERY_MEMORY_MB)))
+    now = _data_bytes()
+    if budget_mb <= 0 or now is None:
+        return None
+    cap = now + (budget_mb << 20)
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    if hard != resource.RLIM_INFINITY and hard < cap:
+        return None
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    except (ValueError, OSError):
+        return None
+    return budget_mb
+
+
 def serve(source: list[str], network: str = "shared") -> int:
     """The worker loop: answer jobs from stdin on stdout until stdin closes."""
     _die_with_parent()
     store = open_store(source)
+    budget_mb = limit_memory()
     out, inp = sys.stdout.buffer, sys.stdin.buffer
-    out.write(framing.encode({"ready": True, "quads": len(store), "network": network}))
+    out.write(framing.encode({"ready": True, "quads": len(store), "network": network,
+                              "query_memory_mb": budget_mb}))
     out.flush()
     while (frame := framing.read(inp)) is not None:
-        answer = run(store, Job(**frame[0]))
+        try:
+            answer = run(store, Job(**frame[0]))
+        except MemoryError:
+            os._exit(OUT_OF_MEMORY)  # the pool answers and starts a fresh worker
         out.write(framing.encode(answer.header(), answer.body))
         out.flush()
     return 0
