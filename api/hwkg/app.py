@@ -22,6 +22,7 @@ from . import (
     assets,
     catalog,
     evidence,
+    gc_pause,
     graphql_api,
     linked_data,
     metrics_endpoint,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         app.state.settings = settings
         app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
         await asyncio.to_thread(catalog.warm, app.state.graph.current)  # GraphQL ready at 200
+        gc_pause.settle()
         async with reload.running(app, settings):
             yield
 

@@ -24,3 +24,18 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def settle(collect: bool = False) -> None:
+    """Exempt every object alive now from later collections (:func:`gc.freeze`).
+
+    Call it once a graph and its catalog are loaded: none of their millions of objects will
+    become cyclic garbage while they are served, and without it the collector's first full
+    passes rescan all of them during the first requests (~0.25 s at 4.26M triples). With
+    ``collect`` (after a reload dropped the previous graph) the frozen objects are first
+    returned to the collector and collected, so the old graph's cycles are freed.
+    """
+    if collect:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from . import metrics_endpoint, persistence, remote_backend
+from . import gc_pause, metrics_endpoint, persistence, remote_backend
 from .problems import InvalidGraph
 from .settings import Settings
 from .state import GraphHolder, Snapshot, load_snapshot
@@ -79,11 +79,15 @@ class Reloader:
         """Load the files again and swap the new graph in if it conforms."""
         async with self._lock:
             started, old = time.time(), self.holder.current
+            old_version = old.version
             status, snapshot, problems = await self._attempt(old)
+            del old
             if snapshot is not None:
                 self.holder.swap(snapshot)
+                del snapshot  # the new graph's objects settle; the old one's are collected
+                await asyncio.to_thread(gc_pause.settle, True)
             current = self.holder.current
-            result = ReloadResult(status, trigger, current.version, old.version,
+            result = ReloadResult(status, trigger, current.version, old_version,
                                   current.triples, started, round(time.time() - started, 3),
                                   problems)
             self.last = result
