@@ -24,11 +24,13 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 FIGURE = re.compile(r'truthy/maxPower> "(\d+)"')
 
 
-@pytest.fixture()
-def served(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
-    """A live server with an admin token on a fresh copy of the fixture graph."""
+@pytest.fixture(params=["memory", "store"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    """A live server with an admin token on a fresh copy of the fixture graph, holding it in
+    memory or in an on-disk store (``--store``): every reload test runs against both."""
     home = make_home(tmp_path / "home")
-    server = start(home, tmp_path / "server.log", env={"HWKG_ADMIN_TOKEN": TOKEN})
+    extra = ("--store", str(tmp_path / "store")) if request.param == "store" else ()
+    server = start(home, tmp_path / "server.log", *extra, env={"HWKG_ADMIN_TOKEN": TOKEN})
     try:
         yield server, home
     finally:
@@ -179,3 +181,60 @@ def test_a_download_begun_before_a_reload_finishes_on_its_graph(
     assert fresh.status_code == 200 and health(server)["version"] != old_version
     assert FIGURE.search(body.decode()).group(1) == "700"  # type: ignore[union-attr]
     assert FIGURE.search(fresh.text).group(1) == "630"  # type: ignore[union-attr]
+
+
+def sparql_power(server: Server) -> int:
+    """The truthy maxPower of the fixture chip as the SPARQL endpoint (its workers) sees it."""
+    query = ("SELECT ?w WHERE { <https://w3id.org/hwkg/id/chip/test-gpu> "
+             "<https://w3id.org/hwkg/truthy/maxPower> ?w }")
+    r = httpx.get(server.url + "/sparql", params={"query": query}, timeout=60,
+                  headers={"Accept": "text/csv"})
+    assert r.status_code == 200, r.text
+    return int(float(r.text.splitlines()[1]))
+
+
+def test_a_store_reload_builds_beside_the_store_and_a_restart_adopts_it(tmp_path: Path) -> None:
+    """--store: the reload serves ``store.gen-<version>`` (SPARQL workers included) while
+    ``store`` stays as it was; the next start renames that generation into place without
+    rebuilding, and a failed reload leaves no folder behind."""
+    home, store = make_home(tmp_path / "home"), tmp_path / "store"
+    server = start(home, tmp_path / "one.log", "--store", str(store),
+                   env={"HWKG_ADMIN_TOKEN": TOKEN})
+    try:
+        assert sparql_power(server) == 700
+        change_power(home, 660)
+        r = httpx.post(server.url + "/admin/reload", headers=AUTH, timeout=120)
+        assert r.status_code == 200 and r.json()["status"] == "ok", r.text
+        version = r.json()["version"]
+        assert served_power(server) == 660 and sparql_power(server) == 660
+        assert [p.name for p in tmp_path.glob("store.gen-*")] == [f"store.gen-{version}"]
+        shutil.copy(CASES / "syntax" / "missing-dot.ttl", home / "graph" / "broken.ttl")
+        failed = httpx.post(server.url + "/admin/reload", headers=AUTH, timeout=120)
+        assert failed.status_code == 422 and health(server)["version"] == version
+        assert sorted(p.name for p in tmp_path.glob("store.*")) == [f"store.gen-{version}"]
+        (home / "graph" / "broken.ttl").unlink()
+    finally:
+        server.stop()
+    again = start(home, tmp_path / "two.log", "--store", str(store))
+    try:
+        assert health(again)["version"] == version
+        assert served_power(again) == 660 and sparql_power(again) == 660
+        assert list(tmp_path.glob("store.*")) == []  # the generation became the store
+        assert "hwkg load:" not in (tmp_path / "two.log").read_text()  # nothing rebuilt
+    finally:
+        again.stop()
+
+
+def test_reload_is_refused_with_several_server_processes(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    server = start(home, tmp_path / "log", "--store", str(tmp_path / "store"), "--workers", "2",
+                   env={"HWKG_ADMIN_TOKEN": TOKEN})
+    try:
+        change_power(home, 610)
+        r = httpx.post(server.url + "/admin/reload", headers=AUTH, timeout=60)
+        assert r.status_code == 409 and r.json()["status"] == "unsupported", r.text
+        assert "--workers" in r.json()["problems"][0]
+        assert served_power(server) == 700
+    finally:
+        server.stop()
+

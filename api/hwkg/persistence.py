@@ -13,6 +13,11 @@ and rebuilds it first when they do not, so a restart parses nothing unless the g
 A rebuild writes to ``PATH.building`` and swaps it in with renames, so a failed rebuild
 (a syntax error, a shape violation) leaves the old store as it was. Only one process may
 write a store; any number may open it read-only once it is built (``hwkg serve --workers``).
+
+A server reloading while it serves ``PATH`` cannot swap folders under its own open store, so
+it builds the new graph beside it, in ``PATH.gen-<version>`` (:func:`build_generation`), and
+serves that; the next start on ``PATH`` renames the newest up-to-date generation into place
+(nothing serves from it then) and removes the others.
 """
 
 from __future__ import annotations
@@ -297,12 +302,62 @@ def ensure(path: Path, home: Path | None = None, *, check: bool = True,
            **options: Any) -> tuple[Meta, bool]:
     """The meta of an up-to-date store at ``path``, building it if needed; True if it was built.
 
-    ``options`` go to :func:`build`.
+    A generation a reload left beside ``path`` that matches the files is renamed into place
+    instead of building; other generations are removed. ``options`` go to :func:`build`.
     """
-    meta = current(path, home)
+    meta = current(path, home) or _promote(path, home)
+    discard_generations(path)
     if meta is not None:
         return meta, False
     return build(path, home, check=check, **options), True
+
+
+GENERATION = ".gen-"
+
+
+def generation_path(path: Path, version: str) -> Path:
+    """Where a reload of a server on ``path`` builds graph ``version``."""
+    return path.with_name(f"{path.name}{GENERATION}{version}")
+
+
+def generations(path: Path) -> list[Path]:
+    """The complete generation folders beside ``path`` (not their ``.building`` folders),
+    oldest first."""
+    prefix = path.name + GENERATION
+    found = [p for p in path.parent.glob(prefix + "*")
+             if p.is_dir() and "." not in p.name[len(prefix):]]
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+
+
+def build_generation(path: Path, home: Path | None = None, *, check: bool = True) -> Path:
+    """A store of the files as they are now, built beside ``path`` without touching ``path``
+    or any store a server has open; an up-to-date one is reused. Raises InvalidGraph (and
+    keeps nothing) when the files do not parse or conform.
+
+    The catalog is not built here (that forks, which a server with threads should not do);
+    the caller makes it from the store and it is saved in the folder on first use.
+    """
+    target = generation_path(path, Inputs.of(home).version)
+    if current(target, home) is None:
+        build(target, home, check=check, with_catalog=False)
+    return target
+
+
+def discard_generations(path: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Remove the generations beside ``path`` except those in ``keep``."""
+    for folder in generations(path):
+        if folder not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _promote(path: Path, home: Path | None) -> Meta | None:
+    """Rename the newest generation that matches the files into ``path``; its meta, or None."""
+    for folder in reversed(generations(path)):
+        meta = current(folder, home)
+        if meta is not None:
+            _swap(folder, path)
+            return meta
+    return None
 
 
 class StoredBundle(Bundle):

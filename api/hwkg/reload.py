@@ -14,9 +14,11 @@ and installed with :meth:`hwkg.state.GraphHolder.swap` only if it loaded cleanly
 flight keep the snapshot they took from ``holder.current``. When the files' fingerprint is the
 served version nothing is parsed and the result is ``unchanged``. A server on an external
 SPARQL store (``hwkg serve --sparql-endpoint``) re-reads the version the store records
-instead: a new version (after ``hwkg load --sparql-endpoint``) gives a new snapshot. One
-reload runs at a time;
-the last result is kept for ``/health``.
+instead: a new version (after ``hwkg load --sparql-endpoint``) gives a new snapshot. A server
+on an on-disk store (``--store PATH``) builds the new store beside the one it serves
+(``PATH.gen-<version>``, :mod:`hwkg.persistence`) and serves that; with several processes
+(``--workers``) reloading is refused (409: one process would serve another graph than the
+others). One reload runs at a time; the last result is kept for ``/health``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import os
 import signal
 import time
 from collections.abc import AsyncIterator
@@ -36,12 +39,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from . import gc_pause, metrics_endpoint, persistence, remote_backend
+from . import catalog, gc_pause, metrics_endpoint, persistence, remote_backend
 from .problems import InvalidGraph
 from .settings import Settings
 from .state import GraphHolder, Snapshot, load_snapshot
 
 log = logging.getLogger("hwkg.reload")
+#: Set by ``hwkg serve --workers N`` (:mod:`hwkg.workers`) for its processes: N.
+PROCESSES_ENV = "HWKG_SERVER_PROCESSES"
 STATUS_CODES = {"ok": 200, "unchanged": 200, "failed": 422, "unsupported": 409}
 
 
@@ -100,9 +105,11 @@ class Reloader:
         if remote_backend.of(old) is not None:  # the graph lives on a SPARQL server
             return await asyncio.to_thread(remote_backend.refresh, old)
         if old.store_path is not None or self.settings.store_path is not None:
-            return "unsupported", None, [
-                "reloading is not supported for a server on an on-disk store (--store): "
-                "run `hwkg load --store PATH` and restart it"]
+            if int(os.environ.get(PROCESSES_ENV, "1")) > 1:
+                return "unsupported", None, [
+                    "reloading one of several server processes (--workers) would serve two "
+                    "graphs at once: restart the server to serve the changed files"]
+            return await asyncio.to_thread(self._store_attempt, old)
         try:
             version = await asyncio.to_thread(
                 lambda: persistence.Inputs.of(self.settings.home).version)
@@ -115,6 +122,28 @@ class Reloader:
             return "failed", None, [f"{type(exc).__name__}: {exc}"]
         if snapshot.version == old.version:
             return "unchanged", None, []
+        return "ok", snapshot, []
+
+
+    def _store_attempt(self, old: Snapshot) -> tuple[str, Snapshot | None, list[str]]:
+        """A reload of a server on an on-disk store: the new graph is built and validated
+        beside the served store (:func:`hwkg.persistence.build_generation`), opened, and its
+        catalog made, all before the swap. The generation served before stays (requests in
+        flight may read it); older ones are removed."""
+        base = self.settings.store_path or old.store_path
+        assert base is not None
+        try:
+            if persistence.Inputs.of(self.settings.home).version == old.version:
+                return "unchanged", None, []
+            target = persistence.build_generation(base, self.settings.home)
+            snapshot = persistence.open_snapshot(target, self.settings.home, rebuild=False)
+            catalog.warm(snapshot)
+        except InvalidGraph as exc:
+            return "failed", None, [str(problem) for problem in exc.problems]
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the old graph serving
+            return "failed", None, [f"{type(exc).__name__}: {exc}"]
+        keep = tuple(p for p in (target, old.store_path) if p is not None)
+        persistence.discard_generations(base, keep)
         return "ok", snapshot, []
 
 

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 
 from . import catalog, persistence, remote_backend, remote_store
 from .app import create_app
+from .reload import PROCESSES_ENV
 from .settings import Settings
 
 FACTORY = "hwkg.workers:create_app_from_env"
@@ -40,7 +41,7 @@ def create_app_from_env() -> Starlette:
     return create_app(settings, snapshot)
 
 
-def _environment(settings: Settings) -> None:
+def _environment(settings: Settings, processes: int) -> None:
     """Pass ``settings`` to the worker processes through the environment they inherit."""
     values = {
         "HWKG_HOME": str(settings.home) if settings.home else None,
@@ -52,6 +53,7 @@ def _environment(settings: Settings) -> None:
         "HWKG_SPARQL_USER": settings.sparql_user,
         "HWKG_SPARQL_PASSWORD": settings.sparql_password,
         "HWKG_SPARQL_UNION_DEFAULT": "1" if settings.sparql_union_default else None,
+        PROCESSES_ENV: str(processes),
     }
     os.environ.update({k: v for k, v in values.items() if v is not None})
 
@@ -62,7 +64,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
     Without a store path the store goes in a temporary folder removed at exit.
     """
     if settings.sparql_endpoint:  # the graph is on a SPARQL server: no store to build
-        _environment(settings)
+        _environment(settings, workers)
         uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers,
                     log_level=log_level)
         return 0
@@ -77,7 +79,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
     # Saved in the store folder if missing, so the N workers read it instead of each building it.
     catalog.for_snapshot(persistence.open_snapshot(settings.store_path, settings.home,
                                                    rebuild=False))
-    _environment(settings)
+    _environment(settings, workers)
     uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers,
                 log_level=log_level)
     return 0
