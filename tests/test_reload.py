@@ -225,7 +225,10 @@ def test_a_store_reload_builds_beside_the_store_and_a_restart_adopts_it(tmp_path
         again.stop()
 
 
-def test_reload_is_refused_with_several_server_processes(tmp_path: Path) -> None:
+def test_several_processes_reload_by_sighup_to_their_parent(tmp_path: Path) -> None:
+    """--workers 2: a worker refuses /admin/reload (409, naming the parent); SIGHUP to the
+    parent rebuilds the store beside the served one and replaces both workers; a broken file
+    then leaves every worker on the graph it serves."""
     home = make_home(tmp_path / "home")
     server = start(home, tmp_path / "log", "--store", str(tmp_path / "store"), "--workers", "2",
                    env={"HWKG_ADMIN_TOKEN": TOKEN})
@@ -233,8 +236,23 @@ def test_reload_is_refused_with_several_server_processes(tmp_path: Path) -> None
         change_power(home, 610)
         r = httpx.post(server.url + "/admin/reload", headers=AUTH, timeout=60)
         assert r.status_code == 409 and r.json()["status"] == "unsupported", r.text
-        assert "--workers" in r.json()["problems"][0]
+        assert f"pid {server.proc.pid}" in r.json()["problems"][0]
         assert served_power(server) == 700
+        server.proc.send_signal(signal.SIGHUP)
+        # The parent says so once every worker has been replaced; fresh connections then
+        # reach either worker, and all must answer the new figure.
+        wait_for(lambda: any("workers now serve" in line for line in server.log_lines()),
+                 timeout=120)
+        assert all(served_power(server) == 610 for _ in range(8))
+        version = health(server)["version"]
+        assert sparql_power(server) == 610
+        assert [p.name for p in tmp_path.glob("store.gen-*")] == [f"store.gen-{version}"]
+        shutil.copy(CASES / "syntax" / "missing-dot.ttl", home / "graph" / "broken.ttl")
+        server.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: any("served graph is unchanged" in line for line in server.log_lines()),
+                 timeout=120)
+        after = [(served_power(server), health(server)["version"]) for _ in range(8)]
+        assert after == [(610, version)] * 8, (after, server.log_lines()[-30:])
+        assert any("broken.ttl" in line for line in server.log_lines())
     finally:
         server.stop()
-

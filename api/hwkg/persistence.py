@@ -343,6 +343,17 @@ def build_generation(path: Path, home: Path | None = None, *, check: bool = True
     return target
 
 
+def serving_path(path: Path, home: Path | None = None) -> Path:
+    """The store to serve for the files as they are now: ``path`` when up to date, else the
+    newest up-to-date generation beside it, else ``path`` (which then fails to open)."""
+    if current(path, home) is not None:
+        return path
+    for folder in reversed(generations(path)):
+        if current(folder, home) is not None:
+            return folder
+    return path
+
+
 def discard_generations(path: Path, keep: tuple[Path, ...] = ()) -> None:
     """Remove the generations beside ``path`` except those in ``keep``."""
     for folder in generations(path):

@@ -17,8 +17,9 @@ SPARQL store (``hwkg serve --sparql-endpoint``) re-reads the version the store r
 instead: a new version (after ``hwkg load --sparql-endpoint``) gives a new snapshot. A server
 on an on-disk store (``--store PATH``) builds the new store beside the one it serves
 (``PATH.gen-<version>``, :mod:`hwkg.persistence`) and serves that; with several processes
-(``--workers``) reloading is refused (409: one process would serve another graph than the
-others). One reload runs at a time; the last result is kept for ``/health``.
+(``--workers``) a worker refuses (409: it would serve another graph than the others) and
+``SIGHUP`` goes to their parent (:class:`hwkg.workers.Supervisor`). One reload runs at a
+time; the last result is kept for ``/health``.
 """
 
 from __future__ import annotations
@@ -107,8 +108,9 @@ class Reloader:
         if old.store_path is not None or self.settings.store_path is not None:
             if int(os.environ.get(PROCESSES_ENV, "1")) > 1:
                 return "unsupported", None, [
-                    "reloading one of several server processes (--workers) would serve two "
-                    "graphs at once: restart the server to serve the changed files"]
+                    "this is one of several server processes (--workers): send SIGHUP to "
+                    f"their parent (pid {os.getppid()}), which rebuilds the store and "
+                    "replaces every process"]
             return await asyncio.to_thread(self._store_attempt, old)
         try:
             version = await asyncio.to_thread(

@@ -13,19 +13,24 @@ each worker reads the graph from that SPARQL server instead (:mod:`hwkg.remote_b
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.supervisors.multiprocess import Multiprocess
 
 from . import catalog, persistence, remote_backend, remote_store
 from .app import create_app
+from .problems import InvalidGraph
 from .reload import PROCESSES_ENV
 from .settings import Settings
 
+log = logging.getLogger("uvicorn.error")  # where the supervisor itself logs
 FACTORY = "hwkg.workers:create_app_from_env"
 
 
@@ -37,8 +42,8 @@ def create_app_from_env() -> Starlette:
         return create_app(settings, remote_backend.open_snapshot(remote))
     if settings.store_path is None:
         return create_app(settings)
-    snapshot = persistence.open_snapshot(settings.store_path, settings.home, rebuild=False)
-    return create_app(settings, snapshot)
+    path = persistence.serving_path(settings.store_path, settings.home)
+    return create_app(settings, persistence.open_snapshot(path, settings.home, rebuild=False))
 
 
 def _environment(settings: Settings, processes: int) -> None:
@@ -76,10 +81,57 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
                                      store_path=folder / "store")
     assert settings.store_path is not None
     persistence.ensure(settings.store_path, settings.home)
-    # Saved in the store folder if missing, so the N workers read it instead of each building it.
-    catalog.for_snapshot(persistence.open_snapshot(settings.store_path, settings.home,
-                                                   rebuild=False))
+    _save_catalog(settings.store_path, settings)
     _environment(settings, workers)
-    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers,
-                log_level=log_level)
+    config = uvicorn.Config(FACTORY, factory=True, host=host, port=port, workers=workers,
+                            log_level=log_level)
+    Supervisor(config, sockets=[config.bind_socket()], settings=settings).run()
     return 0
+
+
+def _save_catalog(path: Path, settings: Settings) -> None:
+    """Save the catalog in the store folder if missing, so the N workers read it instead of
+    each building it."""
+    catalog.for_snapshot(persistence.open_snapshot(path, settings.home, rebuild=False))
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's process supervisor, with a reload on ``SIGHUP``.
+
+    The files are built and validated into a store generation beside the served store
+    (:func:`hwkg.persistence.build_generation`, catalog saved) in this process while the
+    workers keep answering; only if that succeeds are the workers replaced one at a time
+    (uvicorn brings each replacement into service before stopping the worker it replaces), and
+    each new worker opens the newest up-to-date store (:func:`hwkg.persistence.serving_path`).
+    When the files do not parse or conform, the problems are logged and nothing changes.
+    """
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket],
+                 settings: Settings) -> None:
+        super().__init__(config, sockets=sockets)
+        self.settings = settings
+        assert settings.store_path is not None
+        self.base: Path = settings.store_path
+        self.serving: Path = self.base
+
+    def handle_hup(self) -> None:
+        log.info("SIGHUP: reloading the graph files")
+        try:
+            if persistence.current(self.serving, self.settings.home) is not None:
+                log.info("reload: the files are unchanged")
+                return
+            target = persistence.build_generation(self.base, self.settings.home)
+            _save_catalog(target, self.settings)
+        except InvalidGraph as exc:
+            for problem in exc.problems:
+                log.error("reload failed: %s", problem)
+            log.error("reload failed: %d problem(s); the served graph is unchanged",
+                      len(exc.problems))
+            return
+        except Exception:  # noqa: BLE001 - any failure leaves the served graph as it is
+            log.exception("reload failed; the served graph is unchanged")
+            return
+        super().handle_hup()
+        persistence.discard_generations(self.base, keep=(target, self.serving))
+        self.serving = target
+        log.info("reload: workers now serve %s", target.name)
