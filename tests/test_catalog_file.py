@@ -71,6 +71,29 @@ def test_a_server_without_a_saved_catalog_builds_and_saves_it(
     assert catalog_file.read(path, meta.version) is not None
 
 
+def test_save_writes_a_missing_catalog_and_keeps_none_in_the_process(
+    store: tuple[Path, persistence.Meta], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``hwkg serve --workers``' parent uses: it serves nothing, so it caches nothing."""
+    path, meta = store
+    catalog_file.path_of(path).unlink()
+    catalog._CACHE.clear()
+    snap = Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
+                    version=meta.version, store_path=path)
+    assert not catalog_file.saved(path, meta.version)
+    catalog.save(snap)
+    assert catalog_file.saved(path, meta.version) and not catalog_file.saved(path, "0" * 16)
+    assert catalog._CACHE == {}
+    saved = catalog_file.read(path, meta.version)
+    assert saved is not None and len(saved.chips) == 30
+
+    def no_scan(*_args: object) -> catalog.Catalog:
+        raise AssertionError("a saved catalog was built again")
+
+    monkeypatch.setattr(catalog, "of_store", no_scan)
+    catalog.save(snap)  # already saved: nothing is built
+
+
 def test_the_saved_catalog_equals_one_built_from_the_store_tables_in_the_same_order(
     store: tuple[Path, persistence.Meta]
 ) -> None:

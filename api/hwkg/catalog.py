@@ -644,6 +644,17 @@ def _made(snapshot: Snapshot) -> Catalog:
     return made
 
 
+def save(snapshot: Snapshot) -> None:
+    """Make sure ``snapshot``'s catalog is saved in its store folder, building it from the
+    store if needed, without keeping it in this process (for a parent process that serves
+    nothing itself)."""
+    from . import catalog_file
+
+    if snapshot.store_path is None or catalog_file.saved(snapshot.store_path, snapshot.version):
+        return
+    catalog_file.write(snapshot.store_path, of_store(snapshot.store, snapshot.version))
+
+
 def for_snapshot(snapshot: Snapshot) -> Catalog:
     """The catalog of ``snapshot``, made on first use and cached by its version."""
     cached = _CACHE.get(snapshot.version)

@@ -73,6 +73,16 @@ def write(store_path: Path, catalog: Catalog) -> bool:
     return True
 
 
+def saved(store_path: Path, version: str) -> bool:
+    """Whether a catalog of graph ``version`` written by this hwkg and Python is saved for
+    the store at ``store_path`` (its header only is read)."""
+    try:
+        with path_of(store_path).open("rb") as stream:
+            return stream.readline() == _header(version)
+    except OSError:
+        return False
+
+
 def read(store_path: Path, version: str) -> Catalog | None:
     """The saved catalog of graph ``version``, or None when absent, stale, damaged or not ours."""
     try:

@@ -91,8 +91,8 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
 
 def _save_catalog(path: Path, settings: Settings) -> None:
     """Save the catalog in the store folder if missing, so the N workers read it instead of
-    each building it."""
-    catalog.for_snapshot(persistence.open_snapshot(path, settings.home, rebuild=False))
+    each building it (this process keeps none: it serves nothing)."""
+    catalog.save(persistence.open_snapshot(path, settings.home, rebuild=False))
 
 
 class Supervisor(Multiprocess):
