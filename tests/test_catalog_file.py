@@ -23,20 +23,24 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, persistence.M
     return path, persistence.build(path, home)
 
 
+def opened(path: Path, meta: persistence.Meta) -> Snapshot:
+    """A snapshot of the store at ``path`` with an empty catalog cache, as a fresh process has."""
+    catalog._CACHE.clear()
+    return Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
+                    version=meta.version, store_path=path)
+
+
 def test_load_saves_the_catalog_and_a_restart_reads_it_without_scanning(
     store: tuple[Path, persistence.Meta], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, meta = store
     assert catalog_file.path_of(path).is_file()
-    catalog._CACHE.clear()
 
     def no_scan(*_args: object) -> catalog.Catalog:
         raise AssertionError("the catalog was rebuilt from the store")
 
     monkeypatch.setattr(catalog, "of_store", no_scan)
-    snap = Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
-                    version=meta.version, store_path=path)
-    cat = catalog.for_snapshot(snap)
+    cat = catalog.for_snapshot(opened(path, meta))
     assert cat.version == meta.version and len(cat.chips) == 30
     chip = next(iter(cat.chips.values()))
     assert cat.resolve(cat.chips, chip.slug) is chip  # slug index rebuilt after loading
@@ -64,10 +68,7 @@ def test_a_server_without_a_saved_catalog_builds_and_saves_it(
 ) -> None:
     path, meta = store
     catalog_file.path_of(path).unlink()
-    catalog._CACHE.clear()
-    snap = Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
-                    version=meta.version, store_path=path)
-    assert catalog.warm(snap)
+    assert catalog.warm(opened(path, meta))
     assert catalog_file.read(path, meta.version) is not None
 
 
@@ -77,9 +78,7 @@ def test_save_writes_a_missing_catalog_and_keeps_none_in_the_process(
     """What ``hwkg serve --workers``' parent uses: it serves nothing, so it caches nothing."""
     path, meta = store
     catalog_file.path_of(path).unlink()
-    catalog._CACHE.clear()
-    snap = Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
-                    version=meta.version, store_path=path)
+    snap = opened(path, meta)
     assert not catalog_file.saved(path, meta.version)
     catalog.save(snap)
     assert catalog_file.saved(path, meta.version) and not catalog_file.saved(path, "0" * 16)
