@@ -185,3 +185,26 @@ def test_sigterm_lets_the_request_in_flight_finish(tmp_path: Path) -> None:
     # uvicorn re-raises the signal once it has shut down gracefully: exit by SIGTERM, or 0
     assert live.proc.wait(timeout=60) in (0, -signal.SIGTERM)
     live.stop()
+
+
+@pytest.mark.parametrize("mode", ["memory", "store"])
+def test_sigterm_leaves_no_temporary_files(tmp_path: Path, mode: str) -> None:
+    """The SPARQL workers' copy of the graph and the dump files go at shutdown, although
+    uvicorn ends a SIGTERM'd process by the signal (no ``atexit``)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    extra = ("--store", str(tmp_path / "store")) if mode == "store" else ()
+    live = start(make_home(tmp_path / "home"), tmp_path / "log", *extra,
+                 env={"TMPDIR": str(temp)})
+    try:
+        assert httpx.get(live.url + "/dumps/hwkg.nt", timeout=60).status_code == 200
+        assert httpx.get(live.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                         timeout=60).status_code == 200
+        made = sorted(p.name.rsplit("-", 1)[0] for p in temp.iterdir())
+        assert "hwkg-dumps" in made, made
+        assert ("hwkg-sparql" in made) == (mode == "memory"), made  # a store needs no copy
+        live.proc.send_signal(signal.SIGTERM)
+        assert live.proc.wait(timeout=60) in (0, -signal.SIGTERM)
+    finally:
+        live.stop()
+    assert list(temp.iterdir()) == []

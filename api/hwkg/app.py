@@ -21,6 +21,7 @@ from . import (
     __version__,
     assets,
     catalog,
+    dumps,
     evidence,
     gc_pause,
     graphql_api,
@@ -33,6 +34,7 @@ from .http_cache import HttpCache
 from .limits import BodyLimits
 from .observability import RequestLog
 from .settings import Settings
+from .sparql.pool import Engines
 from .state import GraphHolder, Snapshot, load_snapshot
 
 
@@ -58,15 +60,20 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
         await asyncio.to_thread(catalog.warm, app.state.graph.current)  # GraphQL ready at 200
         gc_pause.settle()
-        async with reload.running(app, settings):
-            yield
+        try:
+            async with reload.running(app, settings):
+                yield
+        finally:  # here, not at exit: uvicorn ends a SIGTERM'd process by the signal itself
+            engines.close()
+            dumps.CACHE.close()
 
+    engines = Engines()
     routes = [
         Route("/health", health, methods=["GET", "HEAD"]),
         *metrics_endpoint.routes(),
         *reload.routes(settings),
         *graphql_api.routes(settings),
-        *sparql_endpoint.routes(settings),
+        *sparql_endpoint.routes(settings, engines),
         *assets.routes(),
         *evidence.routes(settings),
         *linked_data.routes(settings),

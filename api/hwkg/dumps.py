@@ -111,7 +111,7 @@ class DumpCache:
     """Dump files for the current graph version, written on first request.
 
     The temporary folder is made on the first request (importing the module creates nothing)
-    and removed when the process exits normally.
+    and removed by :meth:`close` at the app's shutdown, or when the process exits normally.
     """
 
     def __init__(self) -> None:
@@ -125,6 +125,13 @@ class DumpCache:
             self.folder = Path(tempfile.mkdtemp(prefix="hwkg-dumps-"))
             atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
         return self.folder
+
+    def close(self) -> None:
+        """Remove the dump files (the app's shutdown calls it); a later request writes anew."""
+        with self.lock:
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder, self.version, self.files = None, None, {}
 
     def get(self, store: ox.Store, version: str, ext: str) -> Dump:
         """The dump of ``store`` (at ``version``) in ``ext`` (blocking: call in a thread)."""

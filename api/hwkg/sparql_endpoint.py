@@ -86,9 +86,9 @@ def no_query(request: Request, settings: Settings) -> Response:
     return representation.rdf_response(triples, media_type)
 
 
-def endpoint(settings: Settings) -> Any:
-    """The request handler, closed over ``settings`` and its worker pools."""
-    engines = Engines()
+def endpoint(settings: Settings, engines: Engines) -> Any:
+    """The request handler, closed over ``settings`` and the worker pools ``engines`` (the
+    app closes them at shutdown)."""
 
     async def sparql(request: Request) -> Response:
         try:
@@ -132,9 +132,9 @@ def endpoint(settings: Settings) -> Any:
     return sparql
 
 
-def routes(settings: Settings) -> list[BaseRoute]:
+def routes(settings: Settings, engines: Engines) -> list[BaseRoute]:
     """``/sparql`` (and ``/sparql/``, the path the W3C tests use)."""
-    handler = endpoint(settings)
+    handler = endpoint(settings, engines)
     return [
         Route("/sparql", handler, methods=METHODS, name="sparql"),
         Route("/sparql/", handler, methods=METHODS, name="sparql-slash"),

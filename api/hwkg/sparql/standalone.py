@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from .. import sparql_endpoint
 from ..settings import Settings
+from .pool import Engines
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,18 @@ def create_app(store: ox.Store, settings: Settings) -> Starlette:
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "triples": len(store)})
 
+    engines = Engines()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.graph = PlainHolder(PlainSnapshot(store, version))
-        yield
+        try:
+            yield
+        finally:
+            engines.close()
 
-    routes = [Route("/health", health), *sparql_endpoint.routes(settings)]
+    routes = [Route("/health", health), *sparql_endpoint.routes(settings, engines)]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
