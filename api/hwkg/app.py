@@ -53,6 +53,7 @@ async def health(request: Request) -> JSONResponse:
 def create_app(settings: Settings | None = None, snapshot: Snapshot | None = None) -> Starlette:
     """Build the app; the graph is ``snapshot`` if given, else loaded from ``settings.home``."""
     settings = settings or Settings.from_env()
+    engines = Engines()  # the SPARQL worker pools, closed at shutdown
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,7 +68,6 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
             engines.close()
             dumps.CACHE.close()
 
-    engines = Engines()
     routes = [
         Route("/health", health, methods=["GET", "HEAD"]),
         *metrics_endpoint.routes(),

@@ -343,6 +343,16 @@ def build_generation(path: Path, home: Path | None = None, *, check: bool = True
     return target
 
 
+def next_generation(path: Path, serving: Path, home: Path | None = None) -> Path | None:
+    """What a reload of a server on ``path``, now serving ``serving`` (``path`` or one of its
+    generations), serves next: None when ``serving`` was built from the files as they are
+    (their stat signature is checked first), else the generation :func:`build_generation`
+    builds for them. Raises InvalidGraph when they do not parse or conform."""
+    if current(serving, home) is not None:
+        return None
+    return build_generation(path, home)
+
+
 def serving_path(path: Path, home: Path | None = None) -> Path:
     """The store to serve for the files as they are now: ``path`` when up to date, else the
     newest up-to-date generation beside it, else ``path`` (which then fails to open)."""

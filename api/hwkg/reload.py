@@ -126,26 +126,25 @@ class Reloader:
             return "unchanged", None, []
         return "ok", snapshot, []
 
-
     def _store_attempt(self, old: Snapshot) -> tuple[str, Snapshot | None, list[str]]:
         """A reload of a server on an on-disk store: the new graph is built and validated
-        beside the served store (:func:`hwkg.persistence.build_generation`), opened, and its
+        beside the served store (:func:`hwkg.persistence.next_generation`), opened, and its
         catalog made, all before the swap. The generation served before stays (requests in
         flight may read it); older ones are removed."""
         base = self.settings.store_path or old.store_path
         assert base is not None
         try:
-            if persistence.Inputs.of(self.settings.home).version == old.version:
+            target = persistence.next_generation(base, old.store_path or base,
+                                                 self.settings.home)
+            if target is None:
                 return "unchanged", None, []
-            target = persistence.build_generation(base, self.settings.home)
             snapshot = persistence.open_snapshot(target, self.settings.home, rebuild=False)
             catalog.warm(snapshot)
         except InvalidGraph as exc:
             return "failed", None, [str(problem) for problem in exc.problems]
         except Exception as exc:  # noqa: BLE001 - any failure leaves the old graph serving
             return "failed", None, [f"{type(exc).__name__}: {exc}"]
-        keep = tuple(p for p in (target, old.store_path) if p is not None)
-        persistence.discard_generations(base, keep)
+        persistence.discard_generations(base, keep=(target, old.store_path or base))
         return "ok", snapshot, []
 
 

@@ -112,15 +112,18 @@ class Supervisor(Multiprocess):
         self.settings = settings
         assert settings.store_path is not None
         self.base: Path = settings.store_path
+        #: The newest store the workers were told to serve, and every store a worker may
+        #: still read (the previous one too, for requests in flight).
         self.serving: Path = self.base
+        self.in_use: set[Path] = {self.base}
 
     def handle_hup(self) -> None:
         log.info("SIGHUP: reloading the graph files")
         try:
-            if persistence.current(self.serving, self.settings.home) is not None:
+            target = persistence.next_generation(self.base, self.serving, self.settings.home)
+            if target is None:
                 log.info("reload: the files are unchanged")
                 return
-            target = persistence.build_generation(self.base, self.settings.home)
             _save_catalog(target, self.settings)
         except InvalidGraph as exc:
             for problem in exc.problems:
@@ -131,7 +134,14 @@ class Supervisor(Multiprocess):
         except Exception:  # noqa: BLE001 - any failure leaves the served graph as it is
             log.exception("reload failed; the served graph is unchanged")
             return
-        super().handle_hup()
-        persistence.discard_generations(self.base, keep=(target, self.serving))
+        before = {process.pid for process in self.processes}
+        super().handle_hup()  # stops early, keeping old workers, if a new one is not ready
+        kept_old = any(process.pid in before for process in self.processes)
+        persistence.discard_generations(self.base, keep=(target, *self.in_use))
+        self.in_use = {target, *self.in_use} if kept_old else {target, self.serving}
         self.serving = target
-        log.info("reload: workers now serve %s", target.name)
+        if kept_old:
+            log.error("reload: not every worker was replaced (a new one was not ready in "
+                      "time); some still serve an older store")
+        else:
+            log.info("reload: workers now serve %s", target.name)
