@@ -2,7 +2,7 @@
 
 ``python bench/generate.py --chips 1000 --seed 1 --out /tmp/hwkg-1k`` writes a *home*
 folder (``ontology/`` and ``shapes/`` symlinked to this checkout's, ``graph/`` with Turtle
-files of 200 entities each) that ``hwkg validate`` / ``hwkg.bundle.load(home=…)`` accept.
+files of 200 entities each) that ``hwkg validate`` / ``hwkg.loading.bundle.load(home=…)`` accept.
 ``--single FILE.ttl|FILE.nt`` writes all the data into one Turtle or N-Triples file instead.
 
 The graph follows the data conventions: every figure is a ``hw:Statement`` with value,

@@ -53,7 +53,7 @@ def serve(port: int, home: str | None) -> None:
     from starlette.routing import Route
 
     from hwkg.app import create_app
-    from hwkg.settings import Settings
+    from hwkg.core.settings import Settings
 
     app = create_app(Settings.from_env(home=Path(home) if home else None))
     payload: dict[str, bytes] = {}

@@ -6,7 +6,7 @@
 Builds one new hw:BenchmarkResult (with its statement and source) for a system and a
 benchmark already in the store, and times ``hwkg.importers.writer.check(..., store=...)``:
 parse the new file, fetch its neighbours from the on-disk store (the touched entities with
-their statements, the types of what it points to: :func:`hwkg.neighbourhood.around`), and
+their statements, the types of what it points to: :func:`hwkg.validation.neighbourhood.around`), and
 validate that small graph (pyshacl core + set-based SHACL-SPARQL). Prints one JSON object:
 median and max seconds of ``--runs`` runs after one warm-up, the context's size and the
 problems found (0 expected). What it does not time: the importers' own matching, which
@@ -24,9 +24,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from hwkg import neighbourhood
+from hwkg.core.namespaces import sparql_prefixes
 from hwkg.importers.writer import Output, check
-from hwkg.namespaces import sparql_prefixes
+from hwkg.validation import neighbourhood
 
 TEMPLATE = """@prefix hw: <https://w3id.org/hwkg/ontology#> .
 @prefix unit: <http://qudt.org/vocab/unit/> .

@@ -104,7 +104,7 @@ def tree_rss_kib(pid: int) -> int:
 
 def route_paths() -> set[str]:
     from hwkg.app import create_app
-    from hwkg.settings import Settings
+    from hwkg.core.settings import Settings
 
     return {getattr(route, "path", "") for route in create_app(Settings()).routes}
 

@@ -4,7 +4,7 @@ For each graph and query, three medians from one run:
 
 - ``inproc``: ``store.query(...)`` + Oxigraph's own JSON serialisation, in this process;
 - ``pool``:   the same job through the killable worker pool (pipe + child process);
-- ``http``:   a real server (``hwkg serve`` / ``hwkg.sparql.standalone``) over HTTP/1.1
+- ``http``:   a real server (``hwkg serve`` / ``hwkg.web.sparql_standalone``) over HTTP/1.1
   keep-alive, what a client sees.
 
 Ratios are ``pool/inproc`` and ``http/inproc`` (target ≤ 1.2×). The synthetic graph follows
@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from hwkg.namespaces import BASE, GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_TRUTHY, PREFIXES
+from hwkg.core.namespaces import BASE, GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_TRUTHY, PREFIXES
 from hwkg.sparql.execution import Job, run
 from hwkg.sparql.pool import Pool
 
@@ -174,7 +174,7 @@ def main() -> int:
     cmd.add_argument("--chips", type=int, default=5000, help="synthetic chips (~70 triples each)")
     cmd.add_argument("--repeat", type=int, default=30)
     args = cmd.parse_args()
-    from hwkg.state import load_snapshot
+    from hwkg.loading.snapshot import load_snapshot
 
     snapshot = load_snapshot()
     print(f"load average (1, 5, 15 min): {os.getloadavg()}; cpus: {os.cpu_count()}")
@@ -184,7 +184,7 @@ def main() -> int:
     ontology = list(snapshot.store.quads_for_pattern(None, None, None,
                                                      ox.NamedNode(GRAPH_ONTOLOGY)))
     big = synthetic(args.chips, ontology)
-    bench("synthetic graph", big, [sys.executable, "-m", "hwkg.sparql.standalone"], args.repeat)
+    bench("synthetic graph", big, [sys.executable, "-m", "hwkg.web.sparql_standalone"], args.repeat)
     return 0
 
 

@@ -14,7 +14,7 @@ its own process where memory matters:
   after the other). The row says whether every shape ran or only the SHACL-SPARQL
   constraints (above ``--core-max``).
 * adding one benchmark result: bench/increment.py's incremental validation on the store.
-* full validation (what ``hwkg.bundle.load(check=True)`` adds): pyshacl core + set-based
+* full validation (what ``hwkg.loading.bundle.load(check=True)`` adds): pyshacl core + set-based
   SHACL-SPARQL, timed alone after parsing.
 * Oxigraph's own bulk loader on the same Turtle files: the engine's floor for loading.
 * restart on the persisted store: ``hwkg serve --store`` spawned → first ``/health`` and
@@ -188,13 +188,14 @@ def phase_increment(home: Path, store: Path, timeout: float) -> dict[str, str]:
 VALIDATE = """
 import sys, time
 from pathlib import Path
-from hwkg import bundle, resources
-from hwkg.skolem import skolemize
-from hwkg.validation import validate
+from hwkg.core import resources
+from hwkg.turtle import parsing
+from hwkg.turtle.skolem import skolemize
+from hwkg.validation.shacl import validate
 home = Path(sys.argv[1])
-ontology, _, _ = bundle.read(resources.turtle_files(home / "ontology"))
-shapes, _, _ = bundle.read(resources.turtle_files(home / "shapes"))
-graph, files, _ = bundle.read(bundle.data_files(home))
+ontology, _, _ = parsing.read(resources.turtle_files(home / "ontology"))
+shapes, _, _ = parsing.read(resources.turtle_files(home / "shapes"))
+graph, files, _ = parsing.read(parsing.data_files(home))
 data = skolemize(graph)
 started = time.perf_counter()
 problems = [p for p in validate(data, shapes, ontology, files) if p.severity == "Violation"]
@@ -205,7 +206,7 @@ BULK = """
 import sys, tempfile, time
 from pathlib import Path
 import pyoxigraph as ox
-from hwkg import resources
+from hwkg.core import resources
 home = Path(sys.argv[1])
 files = [f for part in ("ontology", "shapes", "graph") for f in resources.turtle_files(home / part)]
 with tempfile.TemporaryDirectory() as folder:
@@ -360,9 +361,9 @@ def serve(port: int, store: str, home: str) -> None:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from hwkg import persistence
     from hwkg.app import create_app
-    from hwkg.settings import Settings
+    from hwkg.core.settings import Settings
+    from hwkg.serving import stores as persistence
 
     settings = Settings.from_env(home=Path(home), store_path=Path(store), sparql_timeout_s=120.0)
     app = create_app(settings, persistence.open_snapshot(Path(store), Path(home), rebuild=False))

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hwkg import resources
-from hwkg.state import Snapshot, load_snapshot
+from hwkg.core import resources
+from hwkg.loading.snapshot import Snapshot, load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -10,8 +10,8 @@ from types import ModuleType
 import pyoxigraph as ox
 import pytest
 
-from hwkg import bundle, store
-from hwkg.namespaces import sparql_prefixes
+from hwkg.core.namespaces import sparql_prefixes
+from hwkg.loading import bundle, store
 
 ROOT = Path(__file__).resolve().parents[1]
 

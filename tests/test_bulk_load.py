@@ -1,4 +1,4 @@
-"""The fast load path (hwkg.bulk) writes the same store as the rdflib reference path.
+"""The fast load path (hwkg.loading.staging) writes the same store as the rdflib reference path.
 
 Compared on the bundled graph and on a generated 1,000-chip graph: the data and truthy
 graphs quad for quad, the ontology and shapes graphs (which keep blank nodes) as
@@ -17,9 +17,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from hwkg import persistence, resources
-from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
-from hwkg.oxterms import n3, normal
+from hwkg.core import resources
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.serving import stores as persistence
+from hwkg.turtle.terms import n3, normal
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +86,7 @@ def test_n3_writes_literals_as_rdflib_does() -> None:
 
 
 def test_the_dump_reloaded_in_small_chunks_keeps_every_quad_and_blank_node(tmp_path: Path) -> None:
-    from hwkg import bulk
+    from hwkg.loading import staging as bulk
 
     staging = bulk.Staging()
     bulk.write(staging.memory, resources.home())

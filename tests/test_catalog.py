@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hwkg import catalog
+from hwkg.core.namespaces import GRAPH_TRUTHY, HW, HWT, UNIT
 from hwkg.graphql import derived as D
-from hwkg.namespaces import GRAPH_TRUTHY, HW, HWT, UNIT
-from hwkg.state import Snapshot, load_snapshot
+from hwkg.loading.snapshot import Snapshot, load_snapshot
+from hwkg.readmodel import cached
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def fixture_snapshot(fixture_home: Path) -> Snapshot:
 
 
 def test_every_typed_chip_in_the_data_is_in_the_catalog(snapshot: Snapshot) -> None:
-    cat = catalog.for_snapshot(snapshot)
+    cat = cached.for_snapshot(snapshot)
     chip_classes = {str(HW.Chip)} | {
         str(r[0].value) for r in snapshot.store.query(
             "SELECT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
@@ -33,7 +33,7 @@ def test_every_typed_chip_in_the_data_is_in_the_catalog(snapshot: Snapshot) -> N
 
 def test_preferred_figures_agree_with_truthy_triples(snapshot: Snapshot) -> None:
     """The catalog's preferred dense value, converted with the unit data, equals hwt:<prop>."""
-    cat = catalog.for_snapshot(snapshot)
+    cat = cached.for_snapshot(snapshot)
     rows = snapshot.store.query(
         f"SELECT ?s ?p ?v WHERE {{ GRAPH <{GRAPH_TRUTHY}> {{ ?s ?p ?v }} }}")
     checked = 0
@@ -53,7 +53,7 @@ def test_preferred_figures_agree_with_truthy_triples(snapshot: Snapshot) -> None
 
 
 def test_conversion_factors_come_from_the_unit_vocabulary(snapshot: Snapshot) -> None:
-    cat = catalog.for_snapshot(snapshot)
+    cat = cached.for_snapshot(snapshot)
     rows = snapshot.store.query(
         "SELECT ?u ?m WHERE { ?u <https://w3id.org/hwkg/unit/multiplier> ?m }",
         use_default_graph_as_union=True)
@@ -64,11 +64,11 @@ def test_conversion_factors_come_from_the_unit_vocabulary(snapshot: Snapshot) ->
 
 
 def test_catalog_is_built_once_per_version(snapshot: Snapshot) -> None:
-    assert catalog.for_snapshot(snapshot) is catalog.for_snapshot(snapshot)
+    assert cached.for_snapshot(snapshot) is cached.for_snapshot(snapshot)
 
 
 def test_fixture_catalog_contents(fixture_snapshot: Snapshot) -> None:
-    cat = catalog.for_snapshot(fixture_snapshot)
+    cat = cached.for_snapshot(fixture_snapshot)
     assert {c.slug for c in cat.chips.values()} == {"testco-alpha", "testco-beta", "testco-gamma"}
     assert len(cat.offers) == 3 and len(cat.rates) == 2 and len(cat.results) == 3
     alpha = cat.resolve(cat.chips, "testco-alpha")
@@ -84,7 +84,7 @@ def test_fixture_catalog_contents(fixture_snapshot: Snapshot) -> None:
 
 
 def test_currency_conversion_uses_the_nearest_dated_rate(fixture_snapshot: Snapshot) -> None:
-    cat = catalog.for_snapshot(fixture_snapshot)
+    cat = cached.for_snapshot(fixture_snapshot)
     beta = cat.resolve(cat.chips, "testco-beta")
     usd = D.price(cat, beta.id, "USD")
     offer = cat.offers_for[beta.id][0]

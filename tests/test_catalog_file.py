@@ -9,9 +9,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from hwkg import catalog, catalog_codec, catalog_file, persistence
-from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
-from hwkg.state import Snapshot
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+from hwkg.loading.snapshot import Snapshot
+from hwkg.readmodel import cached, catalog
+from hwkg.readmodel import codec as catalog_codec
+from hwkg.readmodel import saved as catalog_file
+from hwkg.serving import stores as persistence
 from test_bulk_load import generated_home
 
 
@@ -25,7 +28,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, persistence.M
 
 def opened(path: Path, meta: persistence.Meta) -> Snapshot:
     """A snapshot of the store at ``path`` with an empty catalog cache, as a fresh process has."""
-    catalog._CACHE.clear()
+    cached._CACHE.clear()
     return Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
                     version=meta.version, store_path=path)
 
@@ -40,7 +43,7 @@ def test_load_saves_the_catalog_and_a_restart_reads_it_without_scanning(
         raise AssertionError("the catalog was rebuilt from the store")
 
     monkeypatch.setattr(catalog, "of_store", no_scan)
-    cat = catalog.for_snapshot(opened(path, meta))
+    cat = cached.for_snapshot(opened(path, meta))
     assert cat.version == meta.version and len(cat.chips) == 30
     chip = next(iter(cat.chips.values()))
     assert cat.resolve(cat.chips, chip.slug) is chip  # slug index rebuilt after loading
@@ -68,7 +71,7 @@ def test_a_server_without_a_saved_catalog_builds_and_saves_it(
 ) -> None:
     path, meta = store
     catalog_file.path_of(path).unlink()
-    assert catalog.warm(opened(path, meta))
+    assert cached.warm(opened(path, meta))
     assert catalog_file.read(path, meta.version) is not None
 
 
@@ -80,9 +83,9 @@ def test_save_writes_a_missing_catalog_and_keeps_none_in_the_process(
     catalog_file.path_of(path).unlink()
     snap = opened(path, meta)
     assert not catalog_file.saved(path, meta.version)
-    catalog.save(snap)
+    cached.save(snap)
     assert catalog_file.saved(path, meta.version) and not catalog_file.saved(path, "0" * 16)
-    assert catalog._CACHE == {}
+    assert cached._CACHE == {}
     saved = catalog_file.read(path, meta.version)
     assert saved is not None and len(saved.chips) == 30
 
@@ -90,7 +93,7 @@ def test_save_writes_a_missing_catalog_and_keeps_none_in_the_process(
         raise AssertionError("a saved catalog was built again")
 
     monkeypatch.setattr(catalog, "of_store", no_scan)
-    catalog.save(snap)  # already saved: nothing is built
+    cached.save(snap)  # already saved: nothing is built
 
 
 def test_the_saved_catalog_equals_one_built_from_the_store_tables_in_the_same_order(

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from hwkg.namespaces import PREFIXES
-from hwkg.state import Snapshot
+from hwkg.core.namespaces import PREFIXES
+from hwkg.loading.snapshot import Snapshot
 
 HERE = Path(__file__).parent
 QUESTIONS = sorted((HERE / "competency").glob("*.rq"))

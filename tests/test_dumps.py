@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
-from hwkg.state import Snapshot
+from hwkg.loading.snapshot import Snapshot
 
 pytestmark = pytest.mark.server
 
@@ -120,7 +120,8 @@ def test_void_description(client: httpx.Client) -> None:
 LEAK_SCRIPT = """
 import os, tempfile
 import pyoxigraph as ox
-from hwkg import dumps, namespaces
+from hwkg.core import namespaces
+from hwkg.linkeddata import dumps
 assert os.listdir(tempfile.gettempdir()) == [], os.listdir(tempfile.gettempdir())
 store = ox.Store()
 store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"),

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hwkg.namespaces import BASE
-from hwkg.state import Snapshot
+from hwkg.core.namespaces import BASE
+from hwkg.loading.snapshot import Snapshot
 
 pytestmark = pytest.mark.server
 

@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 
 from fuzz_support import FUZZ, count, report
 from hwkg.app import create_app
-from hwkg.settings import Settings
+from hwkg.core.settings import Settings
 from ops_support import Server, make_home, no_stack_trace, start
 
 pytestmark = pytest.mark.server

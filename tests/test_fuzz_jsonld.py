@@ -2,7 +2,7 @@
 
 Seeds are the data-driven Turtle cases (tests/cases) written as JSON-LD by rdflib; inputs are
 their bytes mutated, and random JSON values. Each is read as JSON-LD by
-:func:`hwkg.turtle.parse_file` (the parser every input goes through) and, when it parses,
+:func:`hwkg.turtle.parsing.parse_file` (the parser every input goes through) and, when it parses,
 validated with the real ontology and shapes. While these tests run, an audit hook refuses
 any connection to a non-loopback address (a remote ``@context`` must not be fetched):
 the refusal surfaces as the input's error, and the attempts are counted in the output.
@@ -24,12 +24,11 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from fuzz_support import CASES, FUZZ, count, mutated, report
-from hwkg import resources
-from hwkg.bundle import read
-from hwkg.problems import Problem
-from hwkg.skolem import skolemize
-from hwkg.turtle import parse_file
-from hwkg.validation import validate
+from hwkg.core import resources
+from hwkg.core.problems import Problem
+from hwkg.turtle.parsing import parse_file, read
+from hwkg.turtle.skolem import skolemize
+from hwkg.validation.shacl import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "tests" / "cases"

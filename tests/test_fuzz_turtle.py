@@ -2,9 +2,9 @@
 
 Inputs are the data-driven cases (tests/cases) mutated byte by byte, and Turtle-like text
 made from its tokens. Each goes through what ``hwkg validate`` does with a file: read the
-bytes (:func:`hwkg.turtle.parse_file`), and when it parses, skolemise and validate it with
+bytes (:func:`hwkg.turtle.parsing.parse_file`), and when it parses, skolemise and validate it with
 the real ontology and shapes next to tests/cases/context.ttl. The contract: a list of
-:class:`~hwkg.problems.Problem` comes back (syntax problems name their file and line), and
+:class:`~hwkg.core.problems.Problem` comes back (syntax problems name their file and line), and
 no exception escapes. A few inputs also go through the ``hwkg validate`` command itself.
 """
 
@@ -22,12 +22,11 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from fuzz_support import FUZZ, TOKENS, count, mutated, report
-from hwkg import resources
-from hwkg.bundle import read
-from hwkg.problems import Problem
-from hwkg.skolem import skolemize
-from hwkg.turtle import parse_file
-from hwkg.validation import validate
+from hwkg.core import resources
+from hwkg.core.problems import Problem
+from hwkg.turtle.parsing import parse_file, read
+from hwkg.turtle.skolem import skolemize
+from hwkg.validation.shacl import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"

@@ -1,4 +1,4 @@
-"""``hwkg.gc_pause``: the collector is paused and restored; settled objects are not rescanned,
+"""``hwkg.core.gc_pause``: the collector is paused and restored; settled objects are not rescanned,
 and a reload's ``settle(collect=True)`` still frees cycles of a graph that was dropped."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hwkg import gc_pause
+from hwkg.core import gc_pause
 
 
 class Node:

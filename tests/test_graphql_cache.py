@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from hwkg.app import create_app
+from hwkg.core.settings import Settings
 from hwkg.graphql.cache import ResponseCache, make_key
-from hwkg.settings import Settings
-from hwkg.state import GraphHolder, Snapshot, load_snapshot
+from hwkg.loading.snapshot import GraphHolder, Snapshot, load_snapshot
 
 PACKAGE = Path(__file__).resolve().parents[1] / "api" / "hwkg" / "graphql"
 

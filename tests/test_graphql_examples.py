@@ -17,8 +17,8 @@ import pytest
 from gql import Client, gql
 from gql.transport.requests import RequestsHTTPTransport
 
-from hwkg.namespaces import HWT
-from hwkg.state import Snapshot, load_snapshot
+from hwkg.core.namespaces import HWT
+from hwkg.loading.snapshot import Snapshot, load_snapshot
 
 pytestmark = pytest.mark.server
 

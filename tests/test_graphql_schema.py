@@ -21,11 +21,12 @@ from graphql import (
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from hwkg.core.namespaces import HW
 from hwkg.graphql.schema import SDL_PATH, graphql_schema, sdl
-from hwkg.namespaces import HW
-from hwkg.state import Snapshot
+from hwkg.loading.snapshot import Snapshot
 
-REGENERATE = ".venv/bin/python -m hwkg.graphql_api --print-schema > api/hwkg/graphql/schema.graphql"
+REGENERATE = (".venv/bin/python -m hwkg.graphql.routes --print-schema"
+              " > api/hwkg/graphql/schema.graphql")
 
 #: Shape class → GraphQL type, where the names differ.
 TYPE_NAMES = {"Statement": "Figure"}

@@ -16,8 +16,8 @@ import pytest
 from starlette.routing import Route
 
 from hwkg.app import create_app
-from hwkg.http_cache import EXCLUDED
-from hwkg.settings import Settings
+from hwkg.core.settings import Settings
+from hwkg.web.http_cache import EXCLUDED
 from ops_support import CHIP_FILE, TOKEN, Server, make_home, start
 
 pytestmark = pytest.mark.server

@@ -284,8 +284,8 @@ def test_commit_is_all_or_nothing(tmp_path: Path) -> None:
 
 def test_gpt3_results_are_queryable_with_accelerators_and_host_cpu(
         imported: tuple[Path, str, Graph]) -> None:
-    from hwkg import bundle, store
-    from hwkg.namespaces import sparql_prefixes
+    from hwkg.core.namespaces import sparql_prefixes
+    from hwkg.loading import bundle, store
 
     folder, _summary, _graph = imported
     loaded = bundle.load(data=sorted(folder.rglob("*.ttl")), check=False)

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from hwkg import persistence
+from hwkg.core.namespaces import sparql_prefixes
 from hwkg.importers.writer import Output, check
-from hwkg.namespaces import sparql_prefixes
+from hwkg.serving import stores as persistence
 from test_bulk_load import generated_home
 
 PREFIXES = """@prefix hw: <https://w3id.org/hwkg/ontology#> .

@@ -24,7 +24,7 @@ def test_wheel_carries_the_graph_and_validates_it(tmp_path: Path) -> None:
     env.pop("HWKG_HOME", None)
     where = subprocess.run(
         [sys.executable, "-c",
-         "import hwkg, hwkg.resources as r; print(hwkg.__file__); print(r.home())"],
+         "import hwkg, hwkg.core.resources as r; print(hwkg.__file__); print(r.home())"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True, timeout=60,
     ).stdout.splitlines()
     assert where[0].startswith(str(target))

@@ -10,7 +10,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from hwkg.namespaces import BASE
+from hwkg.core.namespaces import BASE
 
 pytestmark = pytest.mark.server
 

@@ -9,8 +9,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from hwkg.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES
-from hwkg.ontology_docs import anchor
+from hwkg.core.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES
+from hwkg.linkeddata.ontology_docs import anchor
 
 pytestmark = pytest.mark.server
 

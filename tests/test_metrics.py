@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from hwkg import metrics
+from hwkg.formulas import hardware as metrics
 
 
 def test_ratio_divides_and_names_the_unit() -> None:

@@ -22,7 +22,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
-from hwkg import observability
+from hwkg.web import request_log as observability
 from ops_support import Server, make_home, no_stack_trace, start, wait_for
 
 pytestmark = pytest.mark.server

@@ -6,9 +6,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from hwkg import resources
-from hwkg.bundle import read
-from hwkg.namespaces import HW, HWUNIT
+from hwkg.core import resources
+from hwkg.core.namespaces import HW, HWUNIT
+from hwkg.turtle.parsing import read
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
               HW.FigureProperty, HW.DerivedProperty)

@@ -1,4 +1,5 @@
-""":class:`hwkg.remote_backend.RemoteBackend`: the subset of the ``pyoxigraph.Store`` API the
+""":class:`hwkg.serving.remote_backend.RemoteBackend`: the subset of the ``pyoxigraph.Store`` API
+the
 app uses, over a real Oxigraph server, gives what the embedded store gives for the same graph."""
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 import remote_support
-from hwkg import remote_backend, remote_store
-from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_TRUTHY, PREFIXES
-from hwkg.remote_backend import RemoteBackend, RemoteError
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_TRUTHY, PREFIXES
+from hwkg.loading.snapshot import Snapshot
+from hwkg.serving import remote_backend, remote_store
+from hwkg.serving.remote_backend import RemoteBackend, RemoteError
 from hwkg.sparql import client
-from hwkg.state import Snapshot
 
 HW = PREFIXES["hw"]
 CHIP = ox.NamedNode("https://w3id.org/hwkg/id/chip/nvidia-h100-sxm5-80gb")

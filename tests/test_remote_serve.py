@@ -325,7 +325,7 @@ def test_reload_follows_the_version_on_the_server(tmp_path: Path) -> None:
 
 
 def test_settings_keep_the_password_out_of_repr() -> None:
-    from hwkg.settings import Settings
+    from hwkg.core.settings import Settings
 
     settings = Settings.from_env(sparql_endpoint="http://x/q", sparql_password="s3cret")
     assert "s3cret" not in repr(settings)

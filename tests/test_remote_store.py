@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 import remote_support
-from hwkg import bundle, store
-from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
-from hwkg.remote_store import RemoteStore
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.loading import bundle, store
+from hwkg.serving.remote_store import RemoteStore
 
 _bench = remote_support.bench_module
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from hwkg import resources
-from hwkg.bundle import read
-from hwkg.problems import Problem
-from hwkg.skolem import skolemize
-from hwkg.validation import validate
+from hwkg.core import resources
+from hwkg.core.problems import Problem
+from hwkg.turtle.parsing import read
+from hwkg.turtle.skolem import skolemize
+from hwkg.validation.shacl import validate
 
 CASES = Path(__file__).parent / "cases"
 VALID = sorted((CASES / "valid").glob("*.ttl"))

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
-from hwkg.namespaces import PREFIXES
-from hwkg.state import Snapshot
+from hwkg.core.namespaces import PREFIXES
+from hwkg.loading.snapshot import Snapshot
 
 QUERY = "SELECT ?s ?label WHERE { ?s a hw:Source ; rdfs:label ?label } ORDER BY ?s ?label"
 

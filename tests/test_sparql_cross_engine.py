@@ -13,7 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from hwkg.namespaces import PREFIXES
+from hwkg.core.namespaces import PREFIXES
 
 pytestmark = pytest.mark.server
 

@@ -10,8 +10,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from hwkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
-from hwkg.settings import Settings
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+from hwkg.core.settings import Settings
 from hwkg.sparql.negotiation import GRAPH_TYPES, RESULTS_TYPES
 
 pytestmark = pytest.mark.server

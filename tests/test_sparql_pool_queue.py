@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from hwkg.metrics_endpoint import REGISTRY
+from hwkg.core.telemetry import REGISTRY
 from hwkg.sparql.execution import MAX_NESTING, Job, nesting, run
 from hwkg.sparql.pool import Busy, Pool
 from hwkg.sparql.process import Process

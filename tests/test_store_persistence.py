@@ -17,8 +17,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import start_server, stop_server
-from hwkg import bundle, persistence
-from hwkg.namespaces import sparql_prefixes
+from hwkg.core.namespaces import sparql_prefixes
+from hwkg.loading import bundle
+from hwkg.serving import stores as persistence
 
 ROOT = Path(__file__).resolve().parents[1]
 

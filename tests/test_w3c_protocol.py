@@ -127,7 +127,7 @@ def endpoint() -> Iterator[str]:
     """A live endpoint over every graph the manifest's tests load (one per label)."""
     graphs = {name: path for case in CASES for name, path in case.graphs.items()}
     port = free_port()
-    cmd = [sys.executable, "-m", "hwkg.sparql.standalone", "--port", str(port)]
+    cmd = [sys.executable, "-m", "hwkg.web.sparql_standalone", "--port", str(port)]
     for name, path in sorted(graphs.items()):
         cmd += ["--graph", f"{name}={path}"]
     proc = subprocess.Popen(cmd, cwd=ROOT)

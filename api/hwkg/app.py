@@ -1,7 +1,10 @@
 """The Starlette application: one routes list, one lifespan.
 
 The graph is loaded once in the lifespan (or passed in, for tests) and kept on
-``app.state.graph`` as a :class:`~hwkg.state.GraphHolder`.
+``app.state.graph`` as a :class:`~hwkg.loading.snapshot.GraphHolder`.
+
+This module sits on top of every other package: it wires the surfaces (GraphQL, SPARQL,
+linked data) and the operations (reloads, worker processes) into one app.
 """
 
 from __future__ import annotations
@@ -17,25 +20,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import (
-    __version__,
-    assets,
-    catalog,
-    dumps,
-    evidence,
-    gc_pause,
-    graphql_api,
-    linked_data,
-    metrics_endpoint,
-    reload,
-    sparql_endpoint,
-)
-from .http_cache import HttpCache
-from .limits import BodyLimits
-from .observability import RequestLog
-from .settings import Settings
-from .sparql.pool import Engines
-from .state import GraphHolder, Snapshot, load_snapshot
+from hwkg import __version__
+from hwkg.core import gc_pause
+from hwkg.core.settings import Settings
+from hwkg.graphql import routes as graphql_api
+from hwkg.linkeddata import dumps, evidence
+from hwkg.linkeddata import routes as linked_data
+from hwkg.loading.snapshot import GraphHolder, Snapshot, load_snapshot
+from hwkg.readmodel import cached
+from hwkg.serving import reload, remote_backend, remote_store, stores
+from hwkg.sparql.pool import Engines
+from hwkg.web import assets, service_metrics, sparql_endpoint
+from hwkg.web.http_cache import HttpCache
+from hwkg.web.request_limits import BodyLimits
+from hwkg.web.request_log import RequestLog
 
 
 async def health(request: Request) -> JSONResponse:
@@ -59,7 +57,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
-        await asyncio.to_thread(catalog.warm, app.state.graph.current)  # GraphQL ready at 200
+        await asyncio.to_thread(cached.warm, app.state.graph.current)  # GraphQL ready at 200
         gc_pause.settle()
         try:
             async with reload.running(app, settings):
@@ -70,7 +68,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
 
     routes = [
         Route("/health", health, methods=["GET", "HEAD"]),
-        *metrics_endpoint.routes(),
+        *service_metrics.routes(),
         *reload.routes(settings),
         *graphql_api.routes(settings),
         *sparql_endpoint.routes(settings, engines),
@@ -88,3 +86,15 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         Middleware(HttpCache),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def create_app_from_env() -> Starlette:
+    """The app of one worker: settings from ``HWKG_*``, graph from the store at ``HWKG_STORE``."""
+    settings = Settings.from_env()
+    if settings.sparql_endpoint:
+        remote = remote_store.RemoteStore.from_settings(settings)
+        return create_app(settings, remote_backend.open_snapshot(remote))
+    if settings.store_path is None:
+        return create_app(settings)
+    path = stores.serving_path(settings.store_path, settings.home)
+    return create_app(settings, stores.open_snapshot(path, settings.home, rebuild=False))

@@ -1,1 +1,5 @@
-"""The GraphQL API: schema (strawberry types over the catalog), HTTP endpoint, GraphiQL."""
+"""The GraphQL API: a hand-written schema over the read model, derived metrics on query,
+and its HTTP endpoint with GraphiQL.
+
+Layer 8: imports :mod:`hwkg.core`, :mod:`hwkg.formulas` and :mod:`hwkg.readmodel` only.
+"""

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from .. import catalog as C
-from . import derived as D
-from .filters import Precision
-from .types import (
+from hwkg.graphql import derived as D
+from hwkg.graphql.filters import Precision
+from hwkg.graphql.types import (
     SOURCES_DOC,
     STATEMENTS_DOC,
     Architecture,
@@ -37,6 +36,7 @@ from .types import (
     cat,
     figure_field,
 )
+from hwkg.readmodel import catalog as C
 
 Currency = Annotated[str, strawberry.argument(description="ISO 4217 code, e.g. USD, CNY.")]
 Params = Annotated[float, strawberry.argument(description="Model size in billions of "

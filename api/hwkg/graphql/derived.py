@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .. import metrics
-from ..catalog import (
+from hwkg.core.namespaces import CUR, HWUNIT, UNIT
+from hwkg.formulas import hardware as metrics
+from hwkg.readmodel.catalog import (
     BenchmarkResult,
     Catalog,
     Chip,
@@ -22,7 +23,6 @@ from ..catalog import (
     System,
     figure_order,
 )
-from ..namespaces import CUR, HWUNIT, UNIT
 
 GB = str(UNIT.GigaBYTE)
 NUM = str(UNIT.NUM)

@@ -28,12 +28,12 @@ from graphql.utilities import get_operation_ast
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
-from .. import catalog
-from ..settings import Settings
-from . import page
-from .cache import ResponseCache, make_key
-from .limits import LIMITS, Exceeded, Limits, check_document, count_tokens
-from .schema import graphql_schema
+from hwkg.core.settings import Settings
+from hwkg.graphql import page
+from hwkg.graphql.cache import ResponseCache, make_key
+from hwkg.graphql.query_limits import LIMITS, Exceeded, Limits, check_document, count_tokens
+from hwkg.graphql.schema import graphql_schema
+from hwkg.readmodel import cached, catalog
 
 log = logging.getLogger("hwkg.graphql")
 GQL_RESPONSE = "application/graphql-response+json"
@@ -268,7 +268,7 @@ class GraphQLEndpoint:
                        media + request.method)
         if (hit := self.cache.get(key)) is not None:
             return hit
-        answer = self.run(params, request.method, catalog.for_snapshot(snapshot))
+        answer = self.run(params, request.method, cached.for_snapshot(snapshot))
         self.cache.put(key, answer)
         return answer
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from .filters import Precision, set_fields
+from hwkg.graphql.filters import Precision, set_fields
 
 
 @strawberry.enum(description="Sort direction.")

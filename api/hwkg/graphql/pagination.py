@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from .limits import LIMITS
+from hwkg.graphql.query_limits import LIMITS
 
 T = TypeVar("T")
 

@@ -8,10 +8,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from .. import catalog as C
-from . import derived as D
-from .chip import CHIP_FIGURES, Benchmark, BenchmarkResult, Chip, System
-from .filters import (
+from hwkg.graphql import derived as D
+from hwkg.graphql.chip import CHIP_FIGURES, Benchmark, BenchmarkResult, Chip, System
+from hwkg.graphql.filters import (
     DateFilter,
     FloatFilter,
     LinkWhere,
@@ -22,9 +21,10 @@ from .filters import (
     PrecisionFilter,
     StringFilter,
 )
-from .ordering import Direction, ModelOrder, PrecisionOrder, sort
-from .pagination import Connection, page
-from .types import Interconnect, SoftwareStack, Source, Vendor, cat
+from hwkg.graphql.ordering import Direction, ModelOrder, PrecisionOrder, sort
+from hwkg.graphql.pagination import Connection, page
+from hwkg.graphql.types import Interconnect, SoftwareStack, Source, Vendor, cat
+from hwkg.readmodel import catalog as C
 
 FIGURE_UNITS = "in the property's canonical unit (GB, GB/s, W, TFLOPS, TOPS, MHz, nm, count)"
 

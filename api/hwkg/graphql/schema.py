@@ -8,7 +8,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLSchema
 
-from .query import Query
+from hwkg.graphql.query import Query
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from .. import catalog as C
-from . import derived as D
+from hwkg.graphql import derived as D
+from hwkg.readmodel import catalog as C
 
 ChipRef = Annotated["Chip", strawberry.lazy("hwkg.graphql.chip")]  # type: ignore[name-defined]  # noqa: F821
 SystemRef = Annotated["System", strawberry.lazy("hwkg.graphql.chip")]  # type: ignore[name-defined]  # noqa: F821

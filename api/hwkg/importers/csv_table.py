@@ -38,13 +38,13 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from .. import resources
-from ..bundle import read
-from ..namespaces import HW, HWUNIT
-from . import terms as t
-from .matching import Index
-from .report import Report
-from .writer import Output
+from hwkg.core import resources
+from hwkg.core.namespaces import HW, HWUNIT
+from hwkg.importers import terms as t
+from hwkg.importers.matching import Index
+from hwkg.importers.report import Report
+from hwkg.importers.writer import Output
+from hwkg.turtle.parsing import read
 
 QUALIFIERS = {"sparsity": "hw:sparsity", "direction": "hw:direction", "scope": "hw:scope",
               "computeUnit": "hw:computeUnit", "accumulatePrecision": "hw:accumulatePrecision",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from ..namespaces import ID
+from hwkg.core.namespaces import ID
 
 #: normalised source spelling -> graph slug, with the reason for each entry.
 ALIASES: dict[str, str] = {

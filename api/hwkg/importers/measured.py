@@ -31,10 +31,10 @@ from urllib.parse import quote
 
 from rdflib import Graph, URIRef
 
-from . import terms as t
-from .matching import Index
-from .report import Report
-from .writer import Output, generated
+from hwkg.importers import terms as t
+from hwkg.importers.matching import Index
+from hwkg.importers.report import Report
+from hwkg.importers.writer import Output, generated
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def probe_source_block(retrieved: date = PROBE_DEFINED) -> t.Block:
     return (t.Block(PROBE_SOURCE).add("a", "hw:Source")
              .add("rdfs:label", t.text("hwkg probe benchmarks", "en"))
              .add("dcterms:title", t.text("hwkg probe: the measurement benchmarks hwkg defines "
-                                          "(hwkg.probe, hwkg.importers.measured)"))
+                                          "(hwkg.importers.probe, hwkg.importers.measured)"))
              .add("schema:url", t.uri("https://w3id.org/hwkg/"))
              .add("dcterms:publisher", t.text("hwkg"))
              .add("hw:retrieved", t.day(retrieved)).add("hw:sourceKind", "hw:PrimarySource"))

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import terms as t
-from .mlperf_systems import (
+from hwkg.importers import terms as t
+from hwkg.importers.mlperf_systems import (
     REPO_URL,
     ROUND,
     InputError,
@@ -42,9 +42,9 @@ from .mlperf_systems import (
     system_blocks,
     version_output,
 )
-from .report import Progress, Report
-from .scoring import LogError, Run, read_run, score
-from .writer import Output
+from hwkg.importers.report import Progress, Report
+from hwkg.importers.scoring import LogError, Run, read_run, score
+from hwkg.importers.writer import Output
 
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "resnet": ("ResNet-50", "image classification, ResNet-50 v1.5 on ImageNet"),

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from rdflib import XSD, Graph, Literal, URIRef
 
-from ..namespaces import ID, SCHEMA
-from . import terms as t
-from .matching import Index, links
-from .report import Report
-from .writer import Output, generated
+from hwkg.core.namespaces import ID, SCHEMA
+from hwkg.importers import terms as t
+from hwkg.importers.matching import Index, links
+from hwkg.importers.report import Report
+from hwkg.importers.writer import Output, generated
 
 ROUND = "mlperf-training-v3.0"
 

@@ -2,7 +2,7 @@
 
 An import produces :class:`Output` files (a path relative to the graph folder and the
 complete text). :func:`check` parses them, skolemises them as the loader does, and
-validates them (:func:`hwkg.validation.validate`) together with only what they touch and
+validates them (:func:`hwkg.validation.shacl.validate`) together with only what they touch and
 reference — the existing description of entities they add statements to, and the
 ``rdf:type`` of every IRI they point to — plus the ontology; it keeps the problems of the
 new files. The rest of the graph is not re-validated, which keeps an import of the whole
@@ -29,14 +29,14 @@ from types import FrameType
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 
-from .. import neighbourhood, resources
-from ..bundle import read
-from ..namespaces import ENTITY_KINDS, HW, ID
-from ..problems import Problem
-from ..skolem import skolemize
-from ..turtle import parse_text
-from ..validation import validate
-from .report import Report
+from hwkg.core import resources
+from hwkg.core.namespaces import ENTITY_KINDS, HW, ID
+from hwkg.core.problems import Problem
+from hwkg.importers.report import Report
+from hwkg.turtle.parsing import parse_text, read
+from hwkg.turtle.skolem import skolemize
+from hwkg.validation import neighbourhood
+from hwkg.validation.shacl import validate
 
 _KIND_BY_SEGMENT = {segment: segment for segment in ENTITY_KINDS.values()}
 
@@ -128,7 +128,8 @@ def check(outputs: list[Output], old: Graph, home: Path | None = None, *,
     Only the new data's focus nodes and their neighbours are validated: the context comes
     from ``old`` (an rdflib graph of the existing data, :func:`_context`) or, when ``store``
     is given (an up-to-date hwkg store), from one query on it
-    (:func:`hwkg.neighbourhood.around`: the touched entities with their statements, and the
+    (:func:`hwkg.validation.neighbourhood.around`: the touched entities with their statements, and
+    the
     types of what they point to), which costs the same at any graph size.
     Fills each output's ``kinds``. An empty list means every file parses and conforms.
     """

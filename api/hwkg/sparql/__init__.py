@@ -1,1 +1,7 @@
-"""The SPARQL 1.1 Protocol service: request parsing, content negotiation, killable execution."""
+"""SPARQL: running queries in killable worker processes, the SPARQL 1.1 Protocol (requests,
+content negotiation, service description) and a client for other SPARQL servers.
+
+The HTTP endpoint that serves it is :mod:`hwkg.web.sparql_endpoint`.
+
+Layer 5: imports :mod:`hwkg.core` only.
+"""

@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
-from .negotiation import ALIASES
-from .protocol import code_only
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.sparql.negotiation import ALIASES
+from hwkg.sparql.protocol import code_only
 
 GRAPHS = (GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_DATA, GRAPH_TRUTHY)
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"

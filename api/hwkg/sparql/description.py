@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .. import __version__
-from ..namespaces import PUBLISHED_GRAPHS
+from hwkg import __version__
+from hwkg.core.namespaces import PUBLISHED_GRAPHS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

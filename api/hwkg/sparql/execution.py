@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH_META, published_dataset
+from hwkg.core.namespaces import GRAPH_META, published_dataset
 
 MAX_NESTING = 200
 _OPAQUE = re.compile(

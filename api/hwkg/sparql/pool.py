@@ -43,9 +43,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..metrics_endpoint import record_rejected
-from .execution import Answer, Job
-from .process import Expired, Lost, Process
+from hwkg.core.telemetry import record_rejected
+from hwkg.sparql.execution import Answer, Job
+from hwkg.sparql.process import Expired, Lost, Process
 
 log = logging.getLogger("hwkg.sparql")
 START_TIMEOUT_S = 600.0

@@ -21,9 +21,9 @@ import sys
 import time
 from typing import Any
 
-from . import framing
-from .execution import Answer, Job
-from .worker import OUT_OF_MEMORY
+from hwkg.sparql import framing
+from hwkg.sparql.execution import Answer, Job
+from hwkg.sparql.worker import OUT_OF_MEMORY
 
 START_TIMEOUT_S = 600.0
 CHUNK = 1 << 20

@@ -34,8 +34,8 @@ import threading
 
 import pyoxigraph as ox
 
-from . import framing
-from .execution import Job, run
+from hwkg.sparql import framing
+from hwkg.sparql.execution import Job, run
 
 STACK_BYTES = 512 << 20
 NICE = 5

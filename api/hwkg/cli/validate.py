@@ -1,0 +1,76 @@
+"""``hwkg validate [PATH…]``: parse and validate the bundled graph, or given files against it.
+
+Prints one problem per line (``file:line: message`` for syntax errors,
+``file: focus property: message (shape)`` for violations) and exits 0 when clean, 1 when
+not, 2 when a given path does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hwkg.core import resources
+from hwkg.core.problems import Problem
+from hwkg.turtle.parsing import data_files, read
+from hwkg.turtle.skolem import skolemize
+from hwkg.validation.shacl import validate
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cmd = subparsers.add_parser(
+        "validate", help="check Turtle files against the ontology and shapes")
+    cmd.add_argument("paths", nargs="*", type=Path,
+                     help="files or folders (default: the bundled graph)")
+    cmd.add_argument("--warnings", action="store_true", help="also print warnings")
+    cmd.set_defaults(func=run)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        out += resources.turtle_files(path) if path.is_dir() else [path]
+    return out
+
+
+def check(given: list[Path]) -> tuple[list[Problem], int]:
+    """Problems of ``given`` files (all bundled files when empty) and how many files were read."""
+    home = resources.home()
+    ont_files = resources.turtle_files(home / "ontology")
+    shape_files = resources.turtle_files(home / "shapes")
+    bundled = data_files(home)
+    chosen = {p.resolve() for p in given}
+    data = [p for p in bundled if p.resolve() not in chosen] + given
+    ontology, _, problems = read(ont_files)
+    shapes, _, shape_problems = read(shape_files)
+    graph, files, data_problems = read(data)
+    problems += shape_problems + data_problems
+    if not problems:
+        problems = validate(skolemize(graph), shapes, ontology, files)
+    if given:
+        names = {str(p) for p in given}
+        problems = [p for p in problems if p.file in names]
+    return problems, len(given or data) + len(ont_files) + len(shape_files)
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        for path in missing:
+            print(f"hwkg validate: no such file or folder: {path}", file=sys.stderr)
+        return 2
+    given = _expand(args.paths)
+    if args.paths and not given:
+        print("hwkg validate: no .ttl files in the given folders", file=sys.stderr)
+        return 2
+    problems, count = check(given)
+    shown = [p for p in problems if args.warnings or p.severity == "Violation"]
+    for problem in shown:
+        print(problem)
+    errors = sum(1 for p in problems if p.severity == "Violation")
+    if errors:
+        print(f"hwkg validate: {errors} problem(s) in {count} file(s)", file=sys.stderr)
+        return 1
+    print(f"hwkg validate: {count} file(s) conform", file=sys.stderr)
+    return 0

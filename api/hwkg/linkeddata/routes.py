@@ -1,0 +1,151 @@
+"""Linked data: every entity IRI dereferences, following the Cool-URIs 303 pattern.
+
+- ``/id/{kind}/{slug}`` names the thing (a chip, a source, a statement …). It answers
+  ``303 See Other`` to a document about it, chosen by the Accept header (``Vary: Accept``):
+  ``/data/{kind}/{slug}.html`` for browsers, ``.ttl``, ``.jsonld``, ``.nt`` or ``.rdf`` for
+  RDF clients (Turtle when the client states no preference).
+- ``/data/{kind}/{slug}.{ext}`` is that document; clients that cannot negotiate use the
+  suffix directly. ``/id/{kind}/{slug}.{ext}`` redirects there as well.
+- Statements (``/id/statement/<hash>``) and components dereference the same way.
+- ``/`` is a home page that lists the entities by kind.
+
+The public base IRI is ``settings.base_iri``: the server maps its own path ``/id/…`` to
+``{base_iri}id/…``. Unknown entities get 404.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hwkg.core.namespaces import published_dataset
+from hwkg.core.settings import Settings
+from hwkg.linkeddata import dumps, entities, ontology_docs, void
+from hwkg.linkeddata.entity_view import View, href
+from hwkg.sparql import negotiation
+from hwkg.web import pages, representation
+
+DOC_SUFFIXES = {**representation.SUFFIXES, "html": "text/html"}
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    stem, dot, ext = name.rpartition(".")
+    return (stem, ext) if dot and ext in DOC_SUFFIXES else (name, None)
+
+
+def _not_found(request: Request, iri: str) -> Response:
+    if negotiation.prefers_html(request.headers.get("accept"), representation.RDF_TYPES):
+        return pages.render("not_found.html", status_code=404, iri=iri)
+    return PlainTextResponse(f"nothing is known about <{iri}>\n", status_code=404)
+
+
+def entity_iri(settings: Settings, kind: str, slug: str) -> str:
+    """The IRI the server's path names (skolem IRIs live under ``.well-known/genid/``)."""
+    if kind == "genid":
+        return f"{settings.base_iri}.well-known/genid/{slug}"
+    return f"{settings.base_iri}id/{kind}/{slug}"
+
+
+def chosen_suffix(request: Request) -> str:
+    """The document suffix the request's Accept header asks for."""
+    accept = request.headers.get("accept")
+    if negotiation.prefers_html(accept, representation.RDF_TYPES):
+        return "html"
+    media_type = negotiation.choose(accept, representation.RDF_TYPES) or "text/turtle"
+    return representation.EXTENSION[media_type]
+
+
+def thing(settings: Settings):  # type: ignore[no-untyped-def]
+    """``/id/{kind}/{slug}``: 303 to the document about the thing."""
+
+    async def handler(request: Request) -> Response:
+        kind = request.path_params.get("kind", "genid")
+        name = request.path_params["slug"]
+        slug, ext = _split(name)
+        iri = entity_iri(settings, kind, slug)
+        store = request.app.state.graph.current.store
+        if not entities.exists(store, iri):
+            if ext is None or not entities.exists(store, entity_iri(settings, kind, name)):
+                return _not_found(request, iri)
+            slug, ext = name, None
+        target = f"/data/{kind}/{slug}.{ext or chosen_suffix(request)}"
+        return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+    return handler
+
+
+def document(settings: Settings):  # type: ignore[no-untyped-def]
+    """``/data/{kind}/{slug}.{ext}``: the entity's description in one format."""
+
+    async def handler(request: Request) -> Response:
+        kind, name = request.path_params["kind"], request.path_params["doc"]
+        slug, ext = _split(name)
+        if ext is None:
+            return RedirectResponse(f"/id/{kind}/{name}", status_code=303)
+        iri = entity_iri(settings, kind, slug)
+        store = request.app.state.graph.current.store
+        triples = entities.describe(store, iri)
+        if not triples:
+            return _not_found(request, iri)
+        links = {"Link": f'<{iri}>; rel="describes"', "Vary": "Accept"}
+        if ext == "html":
+            view = View(store, iri, triples, settings.base_iri)
+            return pages.render("entity.html", headers=links,
+                                **view.context(f"/data/{kind}/{slug}"))
+        return representation.rdf_response(triples, DOC_SUFFIXES[ext], links)
+
+    return handler
+
+
+def home(settings: Settings):  # type: ignore[no-untyped-def]
+    """``/``: what the graph holds, by kind, with links to every entity (up to 500 a kind)."""
+
+    async def handler(request: Request) -> Response:
+        snapshot = request.app.state.graph.current
+        store: ox.Store = snapshot.store
+        prefix = settings.base_iri + "id/"
+        rows = store.query(
+            "SELECT DISTINCT ?s (SAMPLE(?l) AS ?label) WHERE { ?s ?p ?o . "
+            f"FILTER(STRSTARTS(STR(?s), {_literal(prefix)})) "
+            "OPTIONAL { ?s rdfs:label ?l FILTER(langMatches(lang(?l), 'en')) } } GROUP BY ?s",
+            prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+            **published_dataset(),  # type: ignore[arg-type]
+        )
+        kinds: dict[str, list[tuple[str, str]]] = {}
+        counts: Counter[str] = Counter()
+        for row in rows:  # type: ignore[union-attr]
+            iri = row["s"].value
+            kind = iri.removeprefix(prefix).split("/")[0]
+            if kind in ("statement", "component"):
+                counts[kind] += 1
+                continue
+            counts[kind] += 1
+            label = row["label"].value if row["label"] is not None else iri.rsplit("/", 1)[-1]
+            if len(kinds.setdefault(kind, [])) < 500:
+                kinds[kind].append((label, href(row["s"], settings.base_iri) or iri))
+        listing = {k: sorted(v) for k, v in sorted(kinds.items())}
+        return pages.render("home.html", kinds=listing, counts=counts,
+                            graph_version=snapshot.version, triples=snapshot.triples)
+
+    return handler
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    """The home page, the things (303) and their documents, the dumps, VoID, the ontology."""
+    return [
+        *dumps.routes(),
+        *void.routes(settings),
+        *ontology_docs.routes(),
+        Route("/", home(settings), methods=["GET", "HEAD"], name="home"),
+        Route("/id/{kind}/{slug}", thing(settings), methods=["GET", "HEAD"], name="thing"),
+        Route("/.well-known/genid/{slug}", thing(settings), methods=["GET", "HEAD"]),
+        Route("/data/{kind}/{doc}", document(settings), methods=["GET", "HEAD"], name="document"),
+    ]

@@ -1,0 +1,449 @@
+"""The on-disk store: built once from the Turtle files, reopened on restart without parsing.
+
+``hwkg load --store PATH`` parses and validates the files and writes the same named graphs
+:func:`hwkg.loading.store.build` makes into a persistent Oxigraph store at ``PATH`` (by default on the
+fast path, :mod:`hwkg.loading.staging`; ``--rdflib`` for the reference path, :func:`hwkg.loading.bundle.load`),
+with the GraphQL catalog saved in the same folder (:mod:`hwkg.readmodel.saved`) and the quad
+count (``hwkg-count.json``, so a restart's first ``/health`` does not scan), plus a meta
+graph recording the graph's version (the fingerprint of the files,
+:func:`hwkg.loading.bundle.fingerprint`) and a cheap signature of the files (names, sizes,
+modification times). :func:`open_snapshot` reopens it read-only when the files still match,
+and rebuilds it first when they do not, so a restart parses nothing unless the graph changed.
+
+A rebuild writes to ``PATH.building`` and swaps it in with renames, so a failed rebuild
+(a syntax error, a shape violation) leaves the old store as it was. Only one process may
+write a store; any number may open it read-only once it is built (``hwkg serve --workers``).
+
+A server reloading while it serves ``PATH`` cannot swap folders under its own open store, so
+it builds the new graph beside it, in ``PATH.gen-<version>`` (:func:`build_generation`), and
+serves that; the next start on ``PATH`` renames the newest up-to-date generation into place
+(nothing serves from it then) and removes the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from hwkg.core import gc_pause, memory, resources
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_META, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.core.problems import InvalidGraph
+from hwkg.loading import bundle as bundle_module
+from hwkg.loading import staging as bulk
+from hwkg.loading import store as store_module
+from hwkg.loading.bundle import Bundle
+from hwkg.loading.snapshot import Snapshot
+from hwkg.readmodel import catalog
+from hwkg.readmodel import saved as catalog_file
+from hwkg.turtle import parsing
+from hwkg.validation import check as store_check
+
+_META = ox.NamedNode(GRAPH_META)
+_SUBJECT = ox.NamedNode(GRAPH_DATA)
+VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+SIGNATURE = ox.NamedNode(GRAPH_META + "#filesSignature")
+BUILT = ox.NamedNode("http://purl.org/dc/terms/modified")
+#: Beside the RocksDB files: ``{"version", "quads"}``, the store's quad count at build.
+COUNT_FILE = "hwkg-count.json"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a graph is built from, with their version and their stat signature."""
+
+    home: Path
+    files: list[Path]
+
+    @classmethod
+    def of(cls, home: Path | None = None) -> Inputs:
+        root = home or resources.home()
+        parts = [resources.turtle_files(root / part) for part in resources.PARTS]
+        return cls(root, [path for files in parts for path in files])
+
+    @property
+    def version(self) -> str:
+        """The content fingerprint, equal to the version :func:`hwkg.loading.bundle.load` gives."""
+        return parsing.fingerprint(self.files)
+
+    @property
+    def signature(self) -> str:
+        """A hash of each file's path, size and modification time: cheap to recompute."""
+        digest = hashlib.sha256()
+        for path in sorted(self.files):
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the meta graph of a built store says."""
+
+    version: str
+    signature: str
+
+
+def read_meta(store: ox.Store) -> Meta | None:
+    """The store's recorded version and signature; None when it has none (not built by hwkg)."""
+    def one(predicate: ox.NamedNode) -> str | None:
+        for quad in store.quads_for_pattern(_SUBJECT, predicate, None, _META):
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
+        return None
+
+    version, signature = one(VERSION), one(SIGNATURE)
+    return Meta(version, signature or "") if version else None
+
+
+def _write_meta(store: ox.Store, version: str, signature: str) -> None:
+    built = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    store.extend([
+        ox.Quad(_SUBJECT, VERSION, ox.Literal(version), _META),
+        ox.Quad(_SUBJECT, SIGNATURE, ox.Literal(signature), _META),
+        ox.Quad(_SUBJECT, BUILT, ox.Literal(built, datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#dateTime")), _META),
+    ])
+
+
+def _write_count(store_path: Path, version: str, quads: int) -> None:
+    """Record the store's published quad count beside it (``len`` of an on-disk store is a
+    scan: 0.5 s at 4.3M quads, paid by the first ``/health`` of every restart otherwise)."""
+    temp = store_path / (COUNT_FILE + ".tmp")
+    temp.write_text(json.dumps({"version": version, "quads": quads}))
+    os.replace(temp, store_path / COUNT_FILE)
+
+
+def recorded_count(store_path: Path, version: str) -> int | None:
+    """The quad count :func:`build` recorded for graph ``version``; None when absent or for
+    another version."""
+    try:
+        found = json.loads((store_path / COUNT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("version") != version:
+        return None
+    quads = found.get("quads")
+    return quads if isinstance(quads, int) else None
+
+
+def _swap(building: Path, path: Path) -> None:
+    old = path.with_name(path.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        path.rename(old)
+    building.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _reference(inputs: Inputs, version: str, building: Path, check: bool,
+               with_catalog: bool) -> ox.Store:
+    """The rdflib path: :func:`hwkg.loading.bundle.load` (validated before anything is written)."""
+    loaded = bundle_module.load(inputs.home, check=check)
+    store = store_module.build(loaded, building)
+    if with_catalog:
+        catalog_file.write(building, catalog.of_store(store, version))
+    return store
+
+
+def _report(message: str, since: float) -> float:
+    now = time.perf_counter()
+    print(f"hwkg load: {message} in {now - since:.1f} s ({memory.usage()})", file=sys.stderr)
+    return now
+
+
+def _validate(staging: bulk.Staging, inputs: Inputs, loaded: bulk.Loaded, core_max: int) -> str:
+    """Raise InvalidGraph on violations; else say what was checked."""
+    outcome = store_check.check(staging.memory, inputs.home, loaded.files, loaded.triples,
+                                core_max)
+    violations = [p for p in outcome.problems if p.severity == "Violation"]
+    if violations:
+        raise InvalidGraph(violations)
+    if outcome.core_skipped:
+        return (f"SHACL-SPARQL constraints checked ({loaded.triples:,} data triples > "
+                f"--core-max {core_max:,}: the SHACL core constraints were not checked; run hwkg "
+                "validate for them)")
+    return "SHACL core and SHACL-SPARQL constraints checked"
+
+
+def _save_catalog(dump: bulk.Dump, building: Path, version: str) -> None:
+    """Build the catalog from ``dump`` and save it in ``building`` (the child's target).
+
+    The child prints nothing (a lock another thread held at the fork could block it): it
+    leaves its memory figures in the dump folder for the parent to report.
+    """
+    made = catalog.of_triples(dump.triples(GRAPH_DATA), dump.triples(GRAPH_ONTOLOGY), version)
+    saved = catalog_file.write(building, made)
+    (dump.folder / _CHILD_NOTE).write_text(memory.usage())
+    raise SystemExit(0 if saved else 1)
+
+
+_CHILD_NOTE = "catalog-child.txt"
+
+
+def _catalog_apart(dump: bulk.Dump, building: Path, version: str) -> bool:
+    """Build and save the catalog in a forked child process; True when it was saved.
+
+    The catalog's Python objects (~1 GB at 4M triples, with the index they are built from)
+    go back to the system when the child exits; in this process the freed arenas would stay
+    mapped and add to the bulk load that follows. The fork happens while this process holds
+    no open store.
+    """
+    child = multiprocessing.get_context("fork").Process(
+        target=_save_catalog, args=(dump, building, version), name="hwkg-catalog")
+    child.start()
+    child.join()
+    note = dump.folder / _CHILD_NOTE
+    if note.is_file():
+        print(f"hwkg load: GraphQL catalog process: {note.read_text()}", file=sys.stderr)
+    return child.exitcode == 0
+
+
+def _fast(inputs: Inputs, version: str, building: Path, check: bool, core_max: int,
+          with_catalog: bool) -> ox.Store:
+    """The Oxigraph path (:mod:`hwkg.loading.staging`): staged and validated in memory
+    (:mod:`hwkg.validation.check`), dumped to N-Triples, the catalog built from the dump (in a child
+    process), then the disk store written by Oxigraph's bulk loader. The in-memory store,
+    the catalog and the bulk loader are alive one after the other, never together."""
+    staging = bulk.Staging()
+    step = time.perf_counter()
+    with gc_pause.paused():
+        loaded = bulk.write(staging.memory, inputs.home)
+    step = _report(f"{loaded.triples:,} data triples parsed, skolemised and staged in memory "
+                   "with the truthy graph", step)
+    if check:
+        step = _report(_validate(staging, inputs, loaded, core_max), step)
+    folder = building.with_name(building.name + ".dump")
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        dump = staging.dump(folder)
+        del staging
+        memory.release()
+        step = _report("dumped to N-Triples", step)
+        building.mkdir()
+        if with_catalog:
+            saved = _catalog_apart(dump, building, version)
+            step = _report("GraphQL catalog built from the dump and saved" if saved else
+                           "GraphQL catalog NOT saved (the first server start builds it)", step)
+        store = ox.Store(str(building))
+        bulk.persist(dump, store)
+        _report("written to disk (Oxigraph bulk load)", step)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return store
+
+
+def build(path: Path, home: Path | None = None, *, check: bool = True, fast: bool = True,
+          core_max: int = store_check.CORE_MAX, with_catalog: bool = True) -> Meta:
+    """Parse (and with ``check`` validate) the files and write a fresh store at ``path``.
+
+
+    ``fast`` (the default) parses, skolemises and materialises with Oxigraph
+    (:mod:`hwkg.loading.staging`) and validates in memory before writing (:mod:`hwkg.validation.check`: the
+    SHACL core constraints only up to ``core_max`` data triples); otherwise the rdflib
+    reference path (:func:`hwkg.loading.bundle.load`). Both write the same quads. With
+    ``with_catalog`` the GraphQL catalog is built and saved in the store's folder
+    (:mod:`hwkg.readmodel.saved`). Raises :class:`hwkg.core.problems.InvalidGraph` and leaves ``path``
+    as it was when the files do not parse or conform.
+    """
+    inputs = Inputs.of(home)
+    signature, version = inputs.signature, inputs.version
+    building = path.with_name(path.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    started = time.perf_counter()
+    try:
+        if fast:
+            store = _fast(inputs, version, building, check, core_max, with_catalog)
+        else:
+            store = _reference(inputs, version, building, check, with_catalog)
+    except InvalidGraph:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    published = len(store)  # before the bookkeeping graph: /health counts published quads
+    _write_meta(store, version, signature)
+    store.flush()
+    _write_count(building, version, published)
+    _report(f"store written{' and validated' if check else ''}", started)
+    del store
+    _swap(building, path)
+    return Meta(version, signature)
+
+
+def current(path: Path, home: Path | None = None) -> Meta | None:
+    """The store's meta when it was built from the files as they are now, else None.
+
+    The stat signature is checked first; only when it differs are the files hashed.
+    """
+    if not path.is_dir():
+        return None
+    try:
+        meta = read_meta(ox.Store.read_only(str(path)))
+    except OSError:
+        return None
+    if meta is None:
+        return None
+    inputs = Inputs.of(home)
+    if meta.signature == inputs.signature or meta.version == inputs.version:
+        return meta
+    return None
+
+
+def ensure(path: Path, home: Path | None = None, *, check: bool = True,
+           **options: Any) -> tuple[Meta, bool]:
+    """The meta of an up-to-date store at ``path``, building it if needed; True if it was built.
+
+    A generation a reload left beside ``path`` that matches the files is renamed into place
+    instead of building; other generations are removed. ``options`` go to :func:`build`.
+    """
+    meta = current(path, home) or _promote(path, home)
+    discard_generations(path)
+    if meta is not None:
+        return meta, False
+    return build(path, home, check=check, **options), True
+
+
+GENERATION = ".gen-"
+
+
+def generation_path(path: Path, version: str) -> Path:
+    """Where a reload of a server on ``path`` builds graph ``version``."""
+    return path.with_name(f"{path.name}{GENERATION}{version}")
+
+
+def generations(path: Path) -> list[Path]:
+    """The complete generation folders beside ``path`` (not their ``.building`` folders),
+    oldest first."""
+    prefix = path.name + GENERATION
+    found = [p for p in path.parent.glob(prefix + "*")
+             if p.is_dir() and "." not in p.name[len(prefix):]]
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+
+
+def build_generation(path: Path, home: Path | None = None, *, check: bool = True) -> Path:
+    """A store of the files as they are now, built beside ``path`` without touching ``path``
+    or any store a server has open; an up-to-date one is reused. Raises InvalidGraph (and
+    keeps nothing) when the files do not parse or conform.
+
+    The catalog is not built here (that forks, which a server with threads should not do);
+    the caller makes it from the store and it is saved in the folder on first use.
+    """
+    target = generation_path(path, Inputs.of(home).version)
+    if current(target, home) is None:
+        build(target, home, check=check, with_catalog=False)
+    return target
+
+
+def next_generation(path: Path, serving: Path, home: Path | None = None) -> Path | None:
+    """What a reload of a server on ``path``, now serving ``serving`` (``path`` or one of its
+    generations), serves next: None when ``serving`` was built from the files as they are
+    (their stat signature is checked first), else the generation :func:`build_generation`
+    builds for them. Raises InvalidGraph when they do not parse or conform."""
+    if current(serving, home) is not None:
+        return None
+    return build_generation(path, home)
+
+
+def serving_path(path: Path, home: Path | None = None) -> Path:
+    """The store to serve for the files as they are now: ``path`` when up to date, else the
+    newest up-to-date generation beside it, else ``path`` (which then fails to open)."""
+    if current(path, home) is not None:
+        return path
+    for folder in reversed(generations(path)):
+        if current(folder, home) is not None:
+            return folder
+    return path
+
+
+def discard_generations(path: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Remove the generations beside ``path`` except those in ``keep``."""
+    for folder in generations(path):
+        if folder not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _promote(path: Path, home: Path | None) -> Meta | None:
+    """Rename the newest generation that matches the files into ``path``; its meta, or None."""
+    for folder in reversed(generations(path)):
+        meta = current(folder, home)
+        if meta is not None:
+            _swap(folder, path)
+            return meta
+    return None
+
+
+class StoredBundle(Bundle):
+    """A :class:`Bundle` whose rdflib graphs are read back from the store on first use.
+
+    Everything served reads the Oxigraph store; these graphs exist for code that still wants
+    rdflib. ``files`` (subject → file) and ``warnings`` are not persisted and are empty.
+    """
+
+    def __init__(self, store: ox.Store, version: str) -> None:  # noqa: D107
+        self._store = store
+        self._graphs: dict[str, Graph] = {}
+        self.files = {}
+        self.version = version
+        self.warnings = []
+
+    def _graph(self, name: str) -> Graph:
+        if name not in self._graphs:
+            payload = self._store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                       from_graph=ox.NamedNode(name))
+            self._graphs[name] = Graph().parse(data=payload, format="nt")
+        return self._graphs[name]
+
+    @property
+    def ontology(self) -> Graph:  # type: ignore[override]
+        return self._graph(GRAPH_ONTOLOGY)
+
+    @property
+    def shapes(self) -> Graph:  # type: ignore[override]
+        return self._graph(GRAPH_SHAPES)
+
+    @property
+    def data(self) -> Graph:  # type: ignore[override]
+        return self._graph(GRAPH_DATA)
+
+    @property
+    def truthy(self) -> Graph:  # type: ignore[override]
+        return self._graph(GRAPH_TRUTHY)
+
+    def __len__(self) -> int:
+        names = (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_TRUTHY)
+        return sum(1 for g in names
+                   for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+
+
+def open_snapshot(path: Path, home: Path | None = None, *, rebuild: bool = True,
+                  check: bool = True) -> Snapshot:
+    """A snapshot served from the store at ``path``, opened read-only.
+
+    With ``rebuild`` the store is (re)built first when the files changed; without it a
+    missing or stale store raises FileNotFoundError (what a worker process wants: the
+    parent built it). ``triples`` comes from the count recorded at build when there is one
+    (the same number ``len(store)`` scans for).
+    """
+    if rebuild:
+        meta, _built = ensure(path, home, check=check)
+    else:
+        found = current(path, home)
+        if found is None:
+            raise FileNotFoundError(f"no up-to-date hwkg store at {path}; run hwkg load")
+        meta = found
+    store = ox.Store.read_only(str(path))
+    snapshot = Snapshot(bundle=StoredBundle(store, meta.version), store=store,
+                        version=meta.version, store_path=path)
+    quads = recorded_count(path, meta.version)
+    if quads is not None:  # Snapshot.triples is a cached_property: seed its cache
+        snapshot.__dict__["triples"] = quads
+    return snapshot

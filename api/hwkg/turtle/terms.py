@@ -1,0 +1,82 @@
+"""Oxigraph terms written the way rdflib writes them, so both load paths agree byte for byte.
+
+The reference load path (:mod:`hwkg.loading.bundle`) parses with rdflib, which normalises the
+lexical form of typed literals (``01`` → ``1``, ``1e3`` → ``1000.0``, a ``dateTime``'s ``Z``
+→ ``+00:00``) and hashes ``Literal.n3()`` strings into skolem IRIs (:mod:`hwkg.turtle.skolem`).
+The fast path (:mod:`hwkg.loading.staging`) parses with Oxigraph, which keeps lexical forms as
+written; :func:`normal` applies rdflib's normalisation (cheap checks first, rdflib itself for
+the rest, cached) and :func:`n3` gives rdflib's ``n3()`` text of an Oxigraph term.
+
+Known limit: Oxigraph reads a plain literal ``"x"`` as ``"x"^^xsd:string`` and cannot tell
+it from an explicit ``"x"^^xsd:string``; :func:`n3` writes both as rdflib writes the plain
+one. No file of the graph writes ``^^xsd:string`` (the shapes' literal convention is plain).
+Oxigraph also lower-cases language tags, which rdflib keeps as written: the store holds
+lower case either way, but a blank node holding an upper-case tag would hash differently.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING = XSD + "string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Lexical forms rdflib leaves as they are, per datatype (checked before asking rdflib).
+_CANONICAL = {
+    XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"),
+    XSD + "decimal": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"),
+    XSD + "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    XSD + "boolean": re.compile(r"true|false"),
+    XSD + "anyURI": re.compile(r"[^\s]*"),
+}
+
+
+@lru_cache(maxsize=200_000)
+def _rdflib_lexical(lexical: str, datatype: str) -> str:
+    return str(Literal(lexical, datatype=URIRef(datatype)))
+
+
+def normal(term: ox.Literal) -> ox.Literal:
+    """``term`` with the lexical form rdflib would give it (the same object when unchanged)."""
+    if term.language is not None:
+        return term
+    datatype = term.datatype.value
+    if datatype == _STRING:
+        return term
+    pattern = _CANONICAL.get(datatype)
+    if pattern is not None and pattern.fullmatch(term.value):
+        return term
+    lexical = _rdflib_lexical(term.value, datatype)
+    return term if lexical == term.value else ox.Literal(lexical, datatype=term.datatype)
+
+
+def _quoted(text: str) -> str:
+    """rdflib's ``Literal._quote_encode``."""
+    if "\n" in text:
+        encoded = text.replace("\\", "\\\\")
+        if '"""' in text:
+            encoded = encoded.replace('"""', '\\"\\"\\"')
+        if encoded[-1] == '"' and encoded[-2] != "\\":
+            encoded = encoded[:-1] + "\\" + '"'
+        body = encoded.replace("\r", "\\r")
+        return f'"""{body}"""'
+    body = text.replace("\n", "\\n").replace("\\", "\\\\").replace(
+        '"', '\\"').replace("\r", "\\r")
+    return f'"{body}"'
+
+
+def n3(term: ox.NamedNode | ox.Literal) -> str:
+    """rdflib's ``n3()`` of the equivalent rdflib term (literals already :func:`normal`)."""
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    quoted = _quoted(term.value)
+    if term.language is not None:
+        return f"{quoted}@{term.language}"
+    datatype = term.datatype.value
+    if datatype in (_STRING, _LANG_STRING):
+        return quoted
+    return f"{quoted}^^<{datatype}>"

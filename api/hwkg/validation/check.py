@@ -1,0 +1,68 @@
+"""Validating a graph already written into an Oxigraph store (the fast load path).
+
+The fast path (:func:`hwkg.serving.stores.build`) runs it on the in-memory staging store, before
+anything is written to disk: the same queries as on RocksDB, 4–7× faster.
+
+What :func:`check` runs, by size of the data graph (``data_triples``):
+
+* every SHACL-SPARQL constraint of the shapes (the cross-entity and QA rules, plausible
+  ranges), set-based on the store (:mod:`hwkg.validation.constraints`), over the data and ontology
+  graphs — at any size;
+* the SHACL core constraints (cardinality, datatype, ``sh:class``, ``sh:in`` …) in pyshacl,
+  the reference validator, over the data read back from the store — only up to
+  ``core_max`` data triples (pyshacl over the whole graph grows faster than linearly: 105 s
+  at 431k triples, and did not finish at 3.5M). Above it the core constraints are **not**
+  checked at load time; :func:`check` returns their absence as ``skipped`` so the caller says
+  so. (``hwkg validate`` still runs them; an import checks them on what it touches.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from hwkg.core import resources
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+from hwkg.core.problems import Problem
+from hwkg.turtle.parsing import read
+from hwkg.validation import constraints, neighbourhood
+from hwkg.validation.shacl import problems_of, validate
+
+#: Data triples up to which the fast path also runs pyshacl's core constraints (≈ 5,000 chips).
+CORE_MAX = 250_000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The problems found, and whether the core constraints were skipped (graph too big)."""
+
+    problems: list[Problem]
+    core_skipped: bool
+
+
+def _data_graph(store: ox.Store) -> Graph:
+    payload = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(GRAPH_DATA))
+    return Graph().parse(data=payload, format="nt")
+
+
+def check(store: ox.Store, home: Path, files: dict[str, str], data_triples: int,
+          core_max: int = CORE_MAX) -> Outcome:
+    """Validate the data graph of ``store`` against ``home``'s shapes (see module docstring).
+
+    ``files`` maps each entity IRI to the file describing it, for the problems' file names.
+    """
+    shapes, _, _ = read(resources.turtle_files(home / "shapes"))
+    ontology, _, _ = read(resources.turtle_files(home / "ontology"))
+    by_iri = {URIRef(k): v for k, v in files.items()}
+    if data_triples <= core_max:
+        return Outcome(validate(_data_graph(store), shapes, ontology, by_iri), False)
+    found = constraints.run(constraints.collect(shapes), store, [GRAPH_DATA, GRAPH_ONTOLOGY])
+    nodes = {str(v.focus) for v in found} | {str(v.value) for v in found
+                                             if isinstance(v.value, URIRef)}
+    context = neighbourhood.around(store, nodes) if nodes else Graph()
+    problems = problems_of(found, context, by_iri)
+    problems.sort(key=lambda p: (p.file, p.focus or "", p.message))
+    return Outcome(problems, True)

@@ -1,0 +1,133 @@
+"""SHACL validation reported as Problems that name file, focus node and shape.
+
+The core constraints (cardinality, datatype, class, in …) run in pyshacl, the reference
+validator, over the rdflib graph parsed from Turtle. The SPARQL-based constraints run
+set-based on Oxigraph (:mod:`hwkg.validation.constraints`), one query per constraint. Data must be
+skolemised first (:func:`hwkg.turtle.skolem.skolemize`) so statements have names in both engines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from hwkg.core.namespaces import HW, compact
+from hwkg.core.problems import Problem
+from hwkg.turtle.parsing import owner_of
+from hwkg.turtle.skolem import is_skolem
+from hwkg.validation import constraints
+
+_IRI = re.compile(r"<?(https?://[^\s<>\"{}|^`]+)>?")
+
+
+def _compact_iris(text: str) -> str:
+    return _IRI.sub(lambda m: compact(m.group(1)), text)
+
+
+def _label(graph: Graph, node: object) -> str:
+    """``prefix:local`` for entities; ``owner[property]`` for statements and other inner nodes."""
+    if isinstance(node, BNode) or is_skolem(node):
+        owner = owner_of(graph, node)  # type: ignore[arg-type]
+        if owner is None:
+            return compact(str(node)) if isinstance(node, URIRef) else "[blank node]"
+        prop = next((p for _s, p in graph.subject_predicates(node)), None)  # type: ignore[arg-type]
+        return f"{compact(str(owner))}[{compact(str(prop)) if prop else 'statement'}]"
+    if isinstance(node, URIRef):
+        return compact(str(node))
+    return str(node)
+
+
+def _message(data: Graph, message: object, value: object) -> str:
+    """The shape's message, IRIs compacted, with the offending statement's figure appended."""
+    text = _compact_iris(str(message)) if message else "constraint violated"
+    if isinstance(value, (URIRef, BNode)):
+        figure, unit = data.value(value, HW.value), data.value(value, HW.unit)
+        if figure is not None:
+            shown = compact(str(unit)) if isinstance(unit, URIRef) else "no unit"
+            text += f" [statement value: {figure} {shown}]"
+    return text
+
+
+def _file_of(graph: Graph, focus: object, files: Mapping[URIRef, str]) -> str:
+    owner = owner_of(graph, focus) if isinstance(focus, (BNode, URIRef)) else None
+    return files.get(owner, "<graph>") if owner is not None else "<graph>"
+
+
+def _pyshacl(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+    _conforms, report, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
+    )
+    if not isinstance(report, Graph):  # pyshacl returns a ValidationFailure for broken shapes
+        return [Problem("<shapes>", f"the shapes cannot be run: {report}", shape="shapes graph")]
+    nested = set(report.objects(None, SH.detail))
+    problems = []
+    for result in report.subjects(SH.resultSeverity, None):
+        if result in nested:  # reported through its parent result
+            continue
+        focus, path = report.value(result, SH.focusNode), report.value(result, SH.resultPath)
+        constraint = report.value(result, SH.sourceConstraint)
+        shape = (constraint if isinstance(constraint, URIRef)
+                 else report.value(result, SH.sourceShape))
+        message = report.value(result, SH.resultMessage)
+        problems.append(Problem(
+            file=_file_of(data, focus, files),
+            message=_message(data, message if isinstance(message, Literal) else None,
+                             report.value(result, SH.value)),
+            focus=_label(data, focus),
+            path=compact(str(path)) if isinstance(path, URIRef) else None,
+            shape=compact(str(shape)) if isinstance(shape, URIRef) else "anonymous shape",
+            severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+        ))
+    return problems
+
+
+def problems_of(violations: list[constraints.Violation], data: Graph,
+                files: Mapping[URIRef, str]) -> list[Problem]:
+    """Problems for set-based constraint rows; ``data`` must hold each focus node's owner
+    chain and each value's ``hw:value``/``hw:unit`` (the whole graph, or
+    :func:`hwkg.validation.neighbourhood.around` of them)."""
+    return [
+        Problem(
+            file=_file_of(data, v.focus, files),
+            message=_message(data, v.message, v.value),
+            focus=_label(data, v.focus),
+            path=compact(str(v.constraint.path)) if v.constraint.path else None,
+            shape=compact(str(v.constraint.iri)),
+        )
+        for v in violations
+    ]
+
+
+def _sparql(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+    store = ox.Store()
+    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    return problems_of(constraints.run(constraints.collect(shapes), store), data, files)
+
+
+def validate(
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph,
+    files: Mapping[URIRef, str],
+    *,
+    reference: bool = False,
+) -> list[Problem]:
+    """Validate skolemised ``data`` against ``shapes``, with ``ontology`` for class hierarchy.
+
+    ``files`` maps each subject IRI to the file that describes it, so each problem names a
+    file. Returns the problems, violations first; an empty list means the data conforms.
+    With ``reference`` every constraint runs in pyshacl (slow; the tests compare the two).
+    """
+    graph = data + ontology
+    if reference:
+        problems = _pyshacl(graph, shapes, files)
+    else:
+        problems = _pyshacl(graph, constraints.core_shapes(shapes), files)
+        problems += _sparql(graph, shapes, files)
+    problems.sort(key=lambda p: (p.severity != "Violation", p.file, p.focus or "", p.message))
+    return problems
