@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,15 @@ from hwkg.core import resources
 from hwkg.loading.snapshot import Snapshot, load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every process the tests start shares one validated-store cache in a fresh temporary
+    folder (never the user's own ``~/.cache/hwkg``), removed when the session ends."""
+    if "HWKG_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="hwkg-test-cache-")
+        os.environ["HWKG_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from types import ModuleType
 import pyoxigraph as ox
 import pytest
 
-from hwkg.core.namespaces import sparql_prefixes
-from hwkg.loading import bundle, store
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_TRUTHY, sparql_prefixes
+from hwkg.loading.snapshot import load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,14 +40,14 @@ def test_same_seed_same_graph_other_seed_other_graph() -> None:
 
 
 def test_generated_graph_conforms_to_the_shapes(generated: Path) -> None:
-    loaded = bundle.load(generated, check=True)  # raises InvalidGraph on any violation
-    assert len(loaded.data) > 3000
-    assert len(loaded.truthy) > 100
+    loaded = load_snapshot(generated)  # raises InvalidGraph on any violation
+    assert len(loaded.graph(GRAPH_DATA)) > 3000
+    assert len(loaded.graph(GRAPH_TRUTHY)) > 100
 
 
 @pytest.fixture(scope="module")
 def generated_store(generated: Path) -> ox.Store:
-    return store.build(bundle.load(generated, check=False))
+    return load_snapshot(generated, check_shapes=False).store
 
 
 def _count(oxstore: ox.Store, where: str) -> int:

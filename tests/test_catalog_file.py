@@ -15,7 +15,7 @@ from hwkg.readmodel import cached, catalog
 from hwkg.readmodel import codec as catalog_codec
 from hwkg.readmodel import saved as catalog_file
 from hwkg.serving import stores as persistence
-from test_bulk_load import generated_home
+from test_loading import generated_home
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, persistence.M
 def opened(path: Path, meta: persistence.Meta) -> Snapshot:
     """A snapshot of the store at ``path`` with an empty catalog cache, as a fresh process has."""
     cached._CACHE.clear()
-    return Snapshot(bundle=None, store=ox.Store.read_only(str(path)),  # type: ignore[arg-type]
+    return Snapshot(store=ox.Store.read_only(str(path)),
                     version=meta.version, store_path=path)
 
 

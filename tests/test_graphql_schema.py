@@ -21,7 +21,7 @@ from graphql import (
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from hwkg.core.namespaces import HW
+from hwkg.core.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES, HW
 from hwkg.graphql.schema import SDL_PATH, graphql_schema, sdl
 from hwkg.loading.snapshot import Snapshot
 
@@ -94,7 +94,7 @@ def shape_of(t: GraphQLOutputType) -> tuple[bool, bool]:
 
 @pytest.fixture(scope="module")
 def properties(snapshot: Snapshot) -> list[ShapeProperty]:
-    found = shape_properties(snapshot.bundle.shapes, snapshot.bundle.ontology)
+    found = shape_properties(snapshot.graph(GRAPH_SHAPES), snapshot.graph(GRAPH_ONTOLOGY))
     assert len(found) > 50, "expected the shapes to constrain many properties"
     return found
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, Namespace, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASURED = ROOT.parent / "shared" / "data" / "measured"
+MEASURED = ROOT / "tests" / "fixtures" / "measured"
 HW = Namespace("https://w3id.org/hwkg/ontology#")
 ID = "https://w3id.org/hwkg/id/"
 

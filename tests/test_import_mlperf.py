@@ -285,10 +285,10 @@ def test_commit_is_all_or_nothing(tmp_path: Path) -> None:
 def test_gpt3_results_are_queryable_with_accelerators_and_host_cpu(
         imported: tuple[Path, str, Graph]) -> None:
     from hwkg.core.namespaces import sparql_prefixes
-    from hwkg.loading import bundle, store
+    from hwkg.loading.snapshot import load_snapshot
 
     folder, _summary, _graph = imported
-    loaded = bundle.load(data=sorted(folder.rglob("*.ttl")), check=False)
+    loaded = load_snapshot(data=sorted(folder.rglob("*.ttl")), check_shapes=False)
     query = sparql_prefixes() + """
         SELECT ?system ?minutes ?accelerators ?cpu WHERE {
             ?r hw:benchmark bench:mlperf-training-v3.0-gpt3 ; hw:system ?system ;
@@ -297,7 +297,7 @@ def test_gpt3_results_are_queryable_with_accelerators_and_host_cpu(
             OPTIONAL { ?system hw:component ?c . ?c hw:role hw:HostCPURole ;
                                                      hw:componentChip ?cpu }
         } ORDER BY ?minutes"""
-    rows = list(store.build(loaded).query(query, use_default_graph_as_union=True))
+    rows = list(loaded.store.query(query, use_default_graph_as_union=True))
     assert len(rows) == 7  # every v3.0 GPT-3 submission uses H100 or Gaudi2
     minutes = [float(row["minutes"].value) for row in rows]
     assert minutes == sorted(minutes)

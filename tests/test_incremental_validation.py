@@ -16,7 +16,7 @@ from rdflib import Graph
 from hwkg.core.namespaces import sparql_prefixes
 from hwkg.importers.writer import Output, check
 from hwkg.serving import stores as persistence
-from test_bulk_load import generated_home
+from test_loading import generated_home
 
 PREFIXES = """@prefix hw: <https://w3id.org/hwkg/ontology#> .
 @prefix unit: <http://qudt.org/vocab/unit/> .

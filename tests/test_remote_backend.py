@@ -27,7 +27,7 @@ def backend(snapshot: Snapshot) -> Iterator[RemoteBackend]:
     """The bundled graph loaded into an in-memory Oxigraph server, read back remotely."""
     with remote_support.oxigraph() as server:
         remote = remote_store.RemoteStore(server.query_url, server.update_url)
-        remote_store.load(snapshot.bundle, remote)
+        remote_store.load(snapshot, remote)
         opened = remote_backend.open_snapshot(remote)
         assert opened.version == snapshot.version
         backend = remote_backend.of(opened)
@@ -129,7 +129,7 @@ def test_a_union_default_server_gets_no_dataset(snapshot: Snapshot) -> None:
     with remote_support.oxigraph(union=True) as server:
         remote = remote_store.RemoteStore(server.query_url, server.update_url,
                                           union_default=True)
-        remote_store.load(snapshot.bundle, remote)
+        remote_store.load(snapshot, remote)
         backend = RemoteBackend(remote)
         query = "SELECT ?c (COUNT(*) AS ?n) WHERE { ?c a hw:GPU ; ?p ?o } GROUP BY ?c ORDER BY ?c"
         mine, theirs = (store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)

@@ -12,7 +12,7 @@ import pytest
 
 import remote_support
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
-from hwkg.loading import bundle, store
+from hwkg.loading.snapshot import load_snapshot
 from hwkg.serving.remote_store import RemoteStore
 
 _bench = remote_support.bench_module
@@ -52,10 +52,10 @@ def test_load_into_an_oxigraph_server_answers_like_the_embedded_store(
     assert "loaded" in first.stderr
     again = hwkg_load(server, home)
     assert again.returncode == 0 and "up to date" in again.stderr
-    loaded = bundle.load(home)
+    loaded = load_snapshot(home)
     remote = RemoteStore(server + "/query", server + "/update")
     assert remote.version() == loaded.version
-    embedded = store.build(loaded)
+    embedded = loaded.store
     for graph in (GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_DATA, GRAPH_TRUTHY):
         count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         expected = next(iter(embedded.query(count)))["n"].value  # type: ignore[index]

@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol test suite, run against a live endpoint over its own data.
 
-The manifest (shared/data/w3c-sparql11-protocol/manifest.ttl) describes each test as HTTP
+The manifest (tests/fixtures/w3c-sparql11-protocol/manifest.ttl, see its SOURCE.md) describes each test as HTTP
 requests and expected responses. Every test is run. Tests whose requests perform a SPARQL
 Update and expect it to succeed cannot pass on a read-only endpoint: for those we check that
 the update is refused with 403 (as designed) and report them as not applicable.
@@ -22,9 +22,9 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from conftest import ROOT, SHARED, free_port
+from conftest import ROOT, free_port
 
-SUITE = SHARED / "data" / "w3c-sparql11-protocol"
+SUITE = ROOT / "tests" / "fixtures" / "w3c-sparql11-protocol"
 MANIFEST = SUITE / "manifest.ttl"
 BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest#"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

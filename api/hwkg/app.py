@@ -26,9 +26,9 @@ from hwkg.core.settings import Settings
 from hwkg.graphql import routes as graphql_api
 from hwkg.linkeddata import dumps, evidence
 from hwkg.linkeddata import routes as linked_data
-from hwkg.loading.snapshot import GraphHolder, Snapshot, load_snapshot
+from hwkg.loading.snapshot import GraphHolder, Snapshot
 from hwkg.readmodel import cached
-from hwkg.serving import reload, remote_backend, remote_store, stores
+from hwkg.serving import cache, reload, remote_backend, remote_store, stores
 from hwkg.sparql.pool import Engines
 from hwkg.web import assets, service_metrics, sparql_endpoint
 from hwkg.web.http_cache import HttpCache
@@ -56,7 +56,9 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.graph = GraphHolder(snapshot or load_snapshot(settings.home))
+        served = snapshot if snapshot is not None else await asyncio.to_thread(
+            cache.open_snapshot, settings.home, in_memory=True)
+        app.state.graph = GraphHolder(served)
         await asyncio.to_thread(cached.warm, app.state.graph.current)  # GraphQL ready at 200
         gc_pause.settle()
         try:

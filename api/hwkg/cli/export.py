@@ -26,9 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def main(args: argparse.Namespace) -> int:
-    from hwkg.loading.snapshot import load_snapshot
+    from hwkg.serving import cache
 
-    snapshot = load_snapshot(Settings.from_env(home=args.home).home)
+    snapshot = cache.open_snapshot(Settings.from_env(home=args.home).home)
     name = f"{dumps.NAME}.{args.format}"
     if args.output is not None:
         digest = dumps.export(snapshot.store, args.format, args.output)

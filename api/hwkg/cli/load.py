@@ -2,13 +2,11 @@
 
 Parses and validates ``ontology/``, ``shapes/`` and ``graph/`` (of ``--home`` or the bundled
 folder) and writes them into an Oxigraph store at PATH, recording the graph's version, with
-the GraphQL catalog saved in the store folder. The default fast path parses with Oxigraph
-(:mod:`hwkg.loading.staging`) into an in-memory store and validates there before anything is
-written to
-disk: the SHACL-SPARQL constraints always, the SHACL core constraints up to ``--core-max``
-data triples (:mod:`hwkg.validation.check`); each step's time and memory go to stderr. ``--rdflib``
-takes the reference path (:func:`hwkg.loading.bundle.load`, everything validated by pyshacl). When
-the store already holds the files' current version it does nothing (``--force`` rebuilds).
+the GraphQL catalog saved in the store folder. The files are parsed with Oxigraph
+(:mod:`hwkg.loading.staging`) into an in-memory store and validated there before anything is
+written to disk: the SHACL-SPARQL constraints always, the SHACL core constraints up to
+``--core-max`` data triples (:mod:`hwkg.validation.check`); each step's time and memory go to
+stderr. When the store already holds the files' current version it does nothing (``--force`` rebuilds).
 With ``--sparql-endpoint URL --update-url URL`` the graph goes into an external SPARQL 1.1
 server instead (:mod:`hwkg.serving.remote_store`).
 Exit codes: 0 built or up to date, 1 the files do not parse or conform, 2 usage errors.
@@ -23,7 +21,7 @@ import time
 from pathlib import Path
 
 from hwkg.core.problems import InvalidGraph
-from hwkg.loading import bundle
+from hwkg.loading.snapshot import load_snapshot
 from hwkg.serving import stores as persistence
 from hwkg.serving.remote_store import RemoteStore
 from hwkg.serving.remote_store import load as load_remote
@@ -37,11 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.add_argument("--force", action="store_true", help="rebuild even when up to date")
     cmd.add_argument("--no-check", action="store_true",
                      help="skip SHACL validation (the files must still parse)")
-    cmd.add_argument("--rdflib", action="store_true",
-                     help="the reference path: parse, skolemise and validate with rdflib "
-                          "(slow; the default fast path writes the same quads)")
     cmd.add_argument("--core-max", type=int, default=store_check.CORE_MAX, metavar="TRIPLES",
-                     help="data triples up to which the fast path also runs the SHACL core "
+                     help="data triples up to which loading also runs the SHACL core "
                           "constraints (pyshacl); above, only the SPARQL constraints "
                           f"(default {store_check.CORE_MAX:,})")
     cmd.add_argument("--no-catalog", action="store_true",
@@ -68,7 +63,7 @@ def run_remote(args: argparse.Namespace, home: Path | None) -> int:
         print(f"hwkg load: {args.sparql_endpoint} up to date (graph version {version})",
               file=sys.stderr)
         return 0
-    loaded = bundle.load(home, check=not args.no_check)
+    loaded = load_snapshot(home, check_shapes=not args.no_check)
     sent = load_remote(loaded, remote)
     print(f"hwkg load: {args.sparql_endpoint} loaded {sent:,} triples (graph version "
           f"{loaded.version}, {time.perf_counter() - started:.1f} s)", file=sys.stderr)
@@ -91,8 +86,7 @@ def run(args: argparse.Namespace) -> int:
         print("hwkg load: give --store PATH (or set HWKG_STORE)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    options = {"fast": not args.rdflib, "core_max": args.core_max,
-               "with_catalog": not args.no_catalog}
+    options = {"core_max": args.core_max, "with_catalog": not args.no_catalog}
     try:
         if args.force:
             meta, built = persistence.build(path, home, check=not args.no_check, **options), True

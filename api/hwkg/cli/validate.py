@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 
 from hwkg.core import resources
-from hwkg.core.problems import Problem
-from hwkg.turtle.parsing import data_files, read
-from hwkg.turtle.skolem import skolemize
-from hwkg.validation.shacl import validate
+from hwkg.core.problems import InvalidGraph, Problem
+from hwkg.loading.snapshot import load_snapshot
+from hwkg.turtle.parsing import data_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,23 +34,25 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def check(given: list[Path]) -> tuple[list[Problem], int]:
-    """Problems of ``given`` files (all bundled files when empty) and how many files were read."""
+    """Problems of ``given`` files (all bundled files when empty) and how many files were read.
+
+    The files are loaded exactly as the server loads them (:func:`load_snapshot`: the given
+    files replace their bundled copies, every other bundled file is context), with every
+    SHACL constraint checked; only problems of the given files are reported.
+    """
     home = resources.home()
-    ont_files = resources.turtle_files(home / "ontology")
-    shape_files = resources.turtle_files(home / "shapes")
     bundled = data_files(home)
     chosen = {p.resolve() for p in given}
     data = [p for p in bundled if p.resolve() not in chosen] + given
-    ontology, _, problems = read(ont_files)
-    shapes, _, shape_problems = read(shape_files)
-    graph, files, data_problems = read(data)
-    problems += shape_problems + data_problems
-    if not problems:
-        problems = validate(skolemize(graph), shapes, ontology, files)
+    try:
+        problems = list(load_snapshot(home, data).warnings)
+    except InvalidGraph as exc:
+        problems = exc.problems
     if given:
         names = {str(p) for p in given}
         problems = [p for p in problems if p.file in names]
-    return problems, len(given or data) + len(ont_files) + len(shape_files)
+    parts = [resources.turtle_files(home / part) for part in ("ontology", "shapes")]
+    return problems, len(given or data) + sum(len(files) for files in parts)
 
 
 def run(args: argparse.Namespace) -> int:

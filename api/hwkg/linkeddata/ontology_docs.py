@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import pyoxigraph as ox
 from anyio import to_thread
@@ -26,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from hwkg.core.namespaces import BASE, GRAPH_ONTOLOGY, GRAPH_SHAPES, HW, compact
 from hwkg.linkeddata.entity_view import href
+from hwkg.loading.snapshot import Snapshot
 from hwkg.sparql import negotiation
 from hwkg.web import pages, representation
 
@@ -111,11 +111,12 @@ def sections(ontology: Graph, shapes: Graph) -> dict[str, list[Term]]:
 _PAGES: dict[str, bytes] = {}
 
 
-def _html(version: str, bundle: Any) -> bytes:
+def _html(version: str, snapshot: Snapshot) -> bytes:
     """The documentation page for graph ``version`` (built once per version)."""
     if version not in _PAGES:
         _PAGES.clear()
-        _PAGES[version] = _render(version, bundle.ontology, bundle.shapes)
+        _PAGES[version] = _render(version, snapshot.graph(GRAPH_ONTOLOGY),
+                                  snapshot.graph(GRAPH_SHAPES))
     return _PAGES[version]
 
 
@@ -143,7 +144,7 @@ def document(graph_name: str, html: bool):  # type: ignore[no-untyped-def]
         if suffix is None and html and negotiation.prefers_html(accept, representation.RDF_TYPES):
             suffix = "html"
         if suffix == "html":
-            body = await to_thread.run_sync(_html, snapshot.version, snapshot.bundle)
+            body = await to_thread.run_sync(_html, snapshot.version, snapshot)
             return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
         media_type = (representation.SUFFIXES.get(suffix or "")
                       or negotiation.choose(accept, representation.RDF_TYPES) or "text/turtle")

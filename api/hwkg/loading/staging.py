@@ -1,56 +1,52 @@
-"""The fast load path: Oxigraph parses and stores, Python streams the quads once.
+"""The one load path: Oxigraph parses each file, Python streams its triples once into a store.
 
-:func:`write` fills an Oxigraph store with the same named graphs :func:`hwkg.loading.store.build`
-writes from a :class:`hwkg.loading.bundle.Bundle` (ontology, shapes, data, truthy), without rdflib:
+:func:`write` fills an Oxigraph store with four named graphs — ontology, shapes, data and
+truthy (IRIs in :mod:`hwkg.core.namespaces`):
 
 * each file is parsed by Oxigraph (``pyoxigraph.parse``, blank nodes renamed per file); a
-  file Oxigraph refuses is re-parsed by :func:`hwkg.turtle.parsing.parse_file` for the same
-  ``file:line`` message the reference path gives;
-* blank nodes are skolemised file by file (they cannot cross files) with the IRIs
-  :mod:`hwkg.turtle.skolem` gives, and literals get rdflib's lexical forms
-  (:mod:`hwkg.turtle.terms`);
-* the truthy graph is computed from the same stream of data triples with the rule of
-  :mod:`hwkg.loading.truthy_rdflib` (:mod:`hwkg.loading.truthy`), the ontology's terms read by SPARQL.
+  file Oxigraph refuses is re-parsed by :func:`hwkg.turtle.parsing.parse_file` for a
+  ``file:line`` message;
+* literals get their normal lexical forms and blank nodes their skolem IRIs, file by file
+  (blank nodes cannot cross files; :mod:`hwkg.turtle.skolem`);
+* the truthy graph is computed from the same stream of data triples (:mod:`hwkg.loading.truthy`),
+  the ontology's terms read by SPARQL.
 
-The result holds the same quads as the reference path (``tests/test_bulk_load.py`` compares
-both on the bundled graph and on a generated one). What is validated is up to the caller
-(:func:`hwkg.serving.stores.build`), which writes into an in-memory store first (validation
-queries there are 4–7× faster than on RocksDB) and then moves it to disk through
-:meth:`Staging.dump`: N-Triples files and Oxigraph's bulk loader (Rust, no Python per quad; one
-bulk load writes each index once, where many ``bulk_extend`` batches made RocksDB rewrite
-the store several times over).
+What is validated is up to the caller: :func:`hwkg.loading.snapshot.load_snapshot` (in memory)
+and :func:`hwkg.serving.stores.build` (on disk) both check the staged in-memory store with
+:mod:`hwkg.validation.check` before anything is served or written. An on-disk store is written
+from the staged one through :meth:`Staging.dump`: N-Triples files and Oxigraph's bulk loader
+(Rust, no Python per quad; one bulk load writes each index once, where many ``bulk_extend``
+batches made RocksDB rewrite the store several times over).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from hashlib import sha256
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from hwkg.core import resources
-from hwkg.core.namespaces import BASE, GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, HW
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from hwkg.core.problems import InvalidGraph, Problem
 from hwkg.loading import truthy as truthy_query
 from hwkg.turtle.parsing import parse_file
-from hwkg.turtle.terms import n3, normal
+from hwkg.turtle.skolem import Triple, skolemised
+from hwkg.turtle.terms import normal
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_KIND_SEGMENTS = {str(HW.Statement): "statement", str(HW.Component): "component"}
 BATCH = 250_000  # quads per bulk_extend: fewer, larger writes; bounded memory
 CHUNK = 80 << 20  # N-Triples bytes per bulk_load into the disk store (~450k quads)
-Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 @dataclass
 class Loaded:
-    """What :func:`write` read: entity IRI → the first file describing it, and counts."""
+    """What :func:`write` read: entity IRI → the first file describing it, the data triples
+    read, and the files read (ontology, shapes, data)."""
 
     files: dict[str, str] = field(default_factory=dict)
     triples: int = 0
+    inputs: list[Path] = field(default_factory=list)
 
 
 def parse(path: Path) -> list[Triple]:
@@ -65,67 +61,16 @@ def parse(path: Path) -> list[Triple]:
 
 
 
-class Skolemiser:
-    """The IRIs :func:`hwkg.turtle.skolem.skolem_iri` gives the blank nodes of one file's triples."""
-
-    def __init__(self, triples: list[Triple]) -> None:
-        self.children: dict[ox.BlankNode, list[tuple[ox.NamedNode, object]]] = defaultdict(list)
-        self.parent: dict[ox.BlankNode, tuple[object, ox.NamedNode]] = {}
-        for s, p, o in triples:
-            if isinstance(s, ox.BlankNode):
-                self.children[s].append((p, o))
-            if isinstance(o, ox.BlankNode) and o not in self.parent:
-                self.parent[o] = (s, p)
-
-    def _key(self, node: ox.BlankNode, seen: frozenset[ox.BlankNode]) -> str:
-        parts = []
-        for p, o in self.children.get(node, []):
-            if isinstance(o, ox.BlankNode):
-                text = "[]" if o in seen else "[" + self._key(o, seen | {o}) + "]"
-            else:
-                text = n3(o)  # type: ignore[arg-type]
-            parts.append(n3(p) + " " + text)
-        return ";".join(sorted(parts))
-
-    def iri(self, node: ox.BlankNode) -> ox.NamedNode:
-        owner, prop = self.parent.get(node, (None, None))
-        context = "" if prop is None else (
-            f"{n3(owner) if isinstance(owner, ox.NamedNode) else '_'} {n3(prop)}")
-        key = context + "|" + self._key(node, frozenset({node}))
-        digest = sha256(key.encode("utf-8")).hexdigest()[:20]
-        kind = next((o for p, o in self.children.get(node, []) if p == RDF_TYPE), None)
-        segment = _KIND_SEGMENTS.get(kind.value) if isinstance(kind, ox.NamedNode) else None
-        if segment:
-            return ox.NamedNode(f"{BASE}id/{segment}/{digest}")
-        return ox.NamedNode(f"{BASE}.well-known/genid/{digest}")
-
-
-def _normalised(o: object) -> object:
-    return normal(o) if isinstance(o, ox.Literal) else o
-
-
-def skolemised(triples: list[Triple]) -> Iterator[Triple]:
-    """``triples`` with skolem IRIs for blank nodes and rdflib's literal forms.
-
-    Literals are normalised first: the skolem keys hash their normal forms, as rdflib's do.
-    """
-    normalised = [(s, p, _normalised(o)) for s, p, o in triples]
-    skolem = Skolemiser(normalised)  # type: ignore[arg-type]
-    mapping: dict[object, object] = {
-        node: skolem.iri(node) for node in skolem.children.keys() | skolem.parent.keys()}
-    for s, p, o in normalised:
-        yield (mapping.get(s, s), p, mapping.get(o, o))  # type: ignore[misc]
-
-
 def _quads(triples: Iterable[Triple], graph: ox.NamedNode) -> list[ox.Quad]:
     return [ox.Quad(s, p, o, graph) for s, p, o in triples]
 
 
 def write_graph(store: ox.Store, files: list[Path], graph: str) -> None:
-    """Parse ``files`` into named graph ``graph`` as they are (blank nodes kept)."""
+    """Parse ``files`` into named graph ``graph``, literals normalised, blank nodes kept."""
     name = ox.NamedNode(graph)
     for path in files:
-        store.bulk_extend(_quads(((s, p, _normalised(o)) for s, p, o in parse(path)), name))  # type: ignore[misc]
+        store.bulk_extend(_quads(((s, p, normal(o) if isinstance(o, ox.Literal) else o)
+                                  for s, p, o in parse(path)), name))  # type: ignore[misc]
 
 
 def _streamed(triples: Iterable[Triple], truthy: truthy_query.Collector) -> Iterator[Triple]:
@@ -230,24 +175,34 @@ def persist(dump: Dump, store: ox.Store, chunk: int = CHUNK) -> None:
                                 to_graph=name)
 
 
-def write(store: ox.Store, home: Path) -> Loaded:
-    """Write ontology, shapes, data and truthy graphs of ``home`` into ``store``.
+def write(store: ox.Store, home: Path, data: list[Path] | None = None) -> Loaded:
+    """Write ontology, shapes, data and truthy graphs of ``home`` into ``store``; the data
+    files are ``data`` when given, else every ``*.ttl`` under ``home/graph``.
 
     Raises InvalidGraph with every file's syntax problem (the store is then half-written:
-    callers write into a fresh folder and throw it away).
+    callers write into a fresh store and throw it away).
     """
+    missing = [part for part in resources.PARTS if not (home / part).is_dir()]
+    if missing:
+        raise InvalidGraph([Problem(str(home), f"no {part}/ folder: a graph home holds "
+                                    "ontology/, shapes/ and graph/") for part in missing])
     problems: list[Problem] = []
+    inputs: list[Path] = []
     for part, graph in (("ontology", GRAPH_ONTOLOGY), ("shapes", GRAPH_SHAPES)):
+        files = resources.turtle_files(home / part)
+        inputs += files
         try:
-            write_graph(store, resources.turtle_files(home / part), graph)
+            write_graph(store, files, graph)
         except InvalidGraph as exc:
             problems += exc.problems
+    data_paths = data if data is not None else resources.turtle_files(home / "graph")
     try:
         truthy = truthy_query.Collector(store)
-        loaded = write_data(store, resources.turtle_files(home / "graph"), truthy)
+        loaded = write_data(store, data_paths, truthy)
     except InvalidGraph as exc:
         raise InvalidGraph(problems + exc.problems) from exc
     if problems:
         raise InvalidGraph(problems)
     store.bulk_extend(truthy.quads())
+    loaded.inputs = inputs + list(data_paths)
     return loaded

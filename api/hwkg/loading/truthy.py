@@ -1,12 +1,10 @@
 """The truthy shortcut triples computed while the data streams into the store.
 
-The same rule as :func:`hwkg.loading.truthy_rdflib.materialise` (which works on rdflib graphs): for
-each
-subject and figure property, the best qualifying statement (not deprecated, not per die,
+For each subject and figure property, the best qualifying statement (not deprecated, not per die,
 no ``hw:via``; preferred over normal, published over derived, newest ``hw:pointInTime``,
 then the statement IRI) becomes ``?s hwt:<property>[Sparse|PerDirection] ?value`` in the
-property's canonical unit, converted with :class:`~decimal.Decimal` as the reference does,
-so both give the same literals. The figure properties, canonical units and multipliers are
+property's canonical unit, converted exactly with :class:`~decimal.Decimal`. A value that is
+not a number gets no shortcut (validation reports it). The figure properties, canonical units and multipliers are
 read from the stored ontology with SPARQL; the statements are noted as the loader streams
 each data triple (:meth:`Collector.add`), which is cheaper than querying them back (one
 query with the qualifiers as OPTIONALs took longer than parsing the data).
@@ -84,7 +82,10 @@ class Collector:
                 continue
             if unit is None or unit not in self.units:
                 continue
-            converted = Decimal(value.value) * self.units[unit] / self.units[target]
+            try:
+                converted = Decimal(value.value) * self.units[unit] / self.units[target]
+            except ArithmeticError:  # not a number: the shapes report it, nothing to convert
+                continue
             literal = normal(ox.Literal(format(converted.normalize(), "f"), datatype=_DECIMAL))
             local = prop.value.rsplit("#", 1)[-1]
             out.append(ox.Quad(s, ox.NamedNode(HWT[local + suffix]), literal, graph))  # type: ignore[arg-type]

@@ -24,13 +24,14 @@ _LOCK = threading.Lock()
 def _made(snapshot: Snapshot) -> Catalog:
     """Read from the store's folder when saved there (:mod:`hwkg.readmodel.saved`), else built
     (and then saved there, best effort, for the next process)."""
-    if snapshot.store_path is None:
+    folder = snapshot.saved_in
+    if folder is None:
         return catalog.of_store(snapshot.store, snapshot.version)
-    found = saved.read(snapshot.store_path, snapshot.version)
+    found = saved.read(folder, snapshot.version)
     if found is not None:
         return found
     made = catalog.of_store(snapshot.store, snapshot.version)
-    saved.write(snapshot.store_path, made)
+    saved.write(folder, made)
     return made
 
 
@@ -38,9 +39,10 @@ def save(snapshot: Snapshot) -> None:
     """Make sure ``snapshot``'s catalog is saved in its store folder, building it from the
     store if needed, without keeping it in this process (for a parent process that serves
     nothing itself)."""
-    if snapshot.store_path is None or saved.saved(snapshot.store_path, snapshot.version):
+    folder = snapshot.saved_in
+    if folder is None or saved.saved(folder, snapshot.version):
         return
-    saved.write(snapshot.store_path, catalog.of_store(snapshot.store, snapshot.version))
+    saved.write(folder, catalog.of_store(snapshot.store, snapshot.version))
 
 
 def for_snapshot(snapshot: Snapshot) -> Catalog:

@@ -45,9 +45,9 @@ from hwkg.core import gc_pause
 from hwkg.core import telemetry as metrics_endpoint
 from hwkg.core.problems import InvalidGraph
 from hwkg.core.settings import Settings
-from hwkg.loading.snapshot import GraphHolder, Snapshot, load_snapshot
+from hwkg.loading.snapshot import GraphHolder, Snapshot
 from hwkg.readmodel import cached
-from hwkg.serving import remote_backend
+from hwkg.serving import cache, remote_backend
 from hwkg.serving import stores as persistence
 
 log = logging.getLogger("hwkg.serving.reload")
@@ -122,7 +122,8 @@ class Reloader:
                 lambda: persistence.Inputs.of(self.settings.home).version)
             if version == old.version:
                 return "unchanged", None, []
-            snapshot = await asyncio.to_thread(load_snapshot, self.settings.home)
+            snapshot = await asyncio.to_thread(
+                lambda: cache.open_snapshot(self.settings.home, in_memory=True))
         except InvalidGraph as exc:
             return "failed", None, [str(problem) for problem in exc.problems]
         except Exception as exc:  # noqa: BLE001 - any failure leaves the old graph serving

@@ -38,7 +38,6 @@ import pyoxigraph as ox
 
 from hwkg.loading.snapshot import Snapshot
 from hwkg.serving.remote_store import RemoteStore
-from hwkg.serving.stores import StoredBundle
 from hwkg.sparql.client import (
     GRAPHS,
     Dataset,
@@ -244,7 +243,7 @@ def open_snapshot(remote: RemoteStore, timeout_s: float = 60.0) -> Snapshot:
             "meta graph): load it first with `hwkg load --sparql-endpoint URL --update-url "
             "URL`, or start `hwkg serve --sparql-endpoint URL --update-url URL --load`")
     store = cast(ox.Store, backend)  # the subset of the Store API the app uses
-    return Snapshot(bundle=StoredBundle(store, version), store=store, version=version)
+    return Snapshot(store=store, version=version)
 
 
 def refresh(old: Snapshot) -> tuple[str, Snapshot | None, list[str]]:

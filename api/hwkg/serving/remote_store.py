@@ -24,12 +24,10 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
-from rdflib import Graph
 
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
 from hwkg.core.settings import Settings
-from hwkg.loading import bundle as bundle_module
-from hwkg.loading.bundle import Bundle
+from hwkg.loading.snapshot import Snapshot, load_snapshot
 from hwkg.serving.stores import GRAPH_META, Inputs
 
 VERSION_IRI = "http://www.w3.org/2002/07/owl#versionInfo"
@@ -111,10 +109,9 @@ class RemoteStore:
         return rows[0]["v"] if rows else None
 
 
-def _components(graph: Graph) -> list[list[str]]:
-    """The graph's triples as N-Triples lines, grouped so that every triple mentioning a
-    blank node is in the same group as every other triple mentioning it."""
-    payload = graph.serialize(format="nt", encoding="utf-8")
+def _components(payload: bytes) -> list[list[str]]:
+    """N-Triples ``payload`` as lines, grouped so that every triple mentioning a blank node is
+    in the same group as every other triple mentioning it."""
     parent: dict[str, str] = {}
 
     def root(label: str) -> str:
@@ -139,12 +136,12 @@ def _components(graph: Graph) -> list[list[str]]:
     return plain + list(groups.values())
 
 
-def _chunks(graph: Graph, size: int) -> Iterator[tuple[str, bool]]:
+def _chunks(payload: bytes, size: int) -> Iterator[tuple[str, bool]]:
     """N-Triples text of at most ``size`` triples (more only for one large blank-node
     group), and whether it holds blank nodes."""
     batch: list[str] = []
     blank = False
-    for group in _components(graph):
+    for group in _components(payload):
         if batch and len(batch) + len(group) > size:
             yield "\n".join(batch), blank
             batch, blank = [], False
@@ -162,18 +159,19 @@ def _insert(graph: str, triples: str, blank: bool) -> str:
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}"
 
 
-def load(bundle: Bundle, remote: RemoteStore, chunk: int = CHUNK) -> int:
-    """Replace the hwkg graphs on ``remote`` with ``bundle``'s; returns the triples sent."""
+def load(snapshot: Snapshot, remote: RemoteStore, chunk: int = CHUNK) -> int:
+    """Replace the hwkg graphs on ``remote`` with ``snapshot``'s; returns the triples sent."""
     sent = 0
     with remote._client() as client:
         remote.update(client, f"DROP SILENT GRAPH <{GRAPH_META}>")
-        for graph, name in ((bundle.ontology, GRAPH_ONTOLOGY), (bundle.shapes, GRAPH_SHAPES),
-                            (bundle.data, GRAPH_DATA), (bundle.truthy, GRAPH_TRUTHY)):
+        for name in (GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_DATA, GRAPH_TRUTHY):
             remote.update(client, f"DROP SILENT GRAPH <{name}>")
-            for text, blank in _chunks(graph, chunk):
+            payload = snapshot.store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                          from_graph=ox.NamedNode(name))
+            for text, blank in _chunks(payload, chunk):
                 remote.update(client, _insert(name, text, blank))
-            sent += len(graph)
-        version = bundle.version.replace('"', "")
+                sent += text.count("\n") + 1
+        version = snapshot.version.replace('"', "")
         remote.update(client, f'INSERT DATA {{ GRAPH <{GRAPH_META}> {{ <{GRAPH_DATA}> '
                               f'<{VERSION_IRI}> "{version}" }} }}')
     return sent
@@ -188,5 +186,5 @@ def ensure(remote: RemoteStore, home: Path | None = None, *, force: bool = False
     version = Inputs.of(home).version
     if not force and remote.version() == version:
         return version, None
-    loaded = bundle_module.load(home, check=check)
+    loaded = load_snapshot(home, check_shapes=check)
     return loaded.version, load(loaded, remote)

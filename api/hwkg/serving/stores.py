@@ -1,18 +1,20 @@
-"""The on-disk store: built once from the Turtle files, reopened on restart without parsing.
+"""On-disk stores: built once per graph version from the Turtle files, reopened without parsing.
 
-``hwkg load --store PATH`` parses and validates the files and writes the same named graphs
-:func:`hwkg.loading.store.build` makes into a persistent Oxigraph store at ``PATH`` (by default on the
-fast path, :mod:`hwkg.loading.staging`; ``--rdflib`` for the reference path, :func:`hwkg.loading.bundle.load`),
-with the GraphQL catalog saved in the same folder (:mod:`hwkg.readmodel.saved`) and the quad
-count (``hwkg-count.json``, so a restart's first ``/health`` does not scan), plus a meta
-graph recording the graph's version (the fingerprint of the files,
-:func:`hwkg.loading.bundle.fingerprint`) and a cheap signature of the files (names, sizes,
-modification times). :func:`open_snapshot` reopens it read-only when the files still match,
-and rebuilds it first when they do not, so a restart parses nothing unless the graph changed.
+:func:`build` runs the one load path (:mod:`hwkg.loading.staging`) into an in-memory store,
+validates it there (:mod:`hwkg.validation.check`), and writes it into a persistent Oxigraph
+store at ``PATH``, with the GraphQL catalog saved in the same folder
+(:mod:`hwkg.readmodel.saved`), the quad count (``hwkg-count.json``, so a restart's first
+``/health`` does not scan), and a meta graph recording the graph's version (the fingerprint
+of the files, :func:`hwkg.turtle.parsing.fingerprint`) and a cheap signature of the files
+(names, sizes, modification times). :func:`open_snapshot` reopens it read-only when the files
+still match, and rebuilds it first when they do not, so a restart parses nothing unless the
+graph changed. The same mechanism is the per-version cache the command line and the default
+``hwkg serve`` share (:mod:`hwkg.serving.cache`).
 
-A rebuild writes to ``PATH.building`` and swaps it in with renames, so a failed rebuild
-(a syntax error, a shape violation) leaves the old store as it was. Only one process may
-write a store; any number may open it read-only once it is built (``hwkg serve --workers``).
+A rebuild writes to a private ``PATH.building-…`` folder and swaps it in with renames, so a
+failed rebuild (a syntax error, a shape violation) leaves the old store as it was. Only one
+process may write a store (callers that may race hold :func:`locked`); any number may open
+it read-only once it is built (``hwkg serve --workers``).
 
 A server reloading while it serves ``PATH`` cannot swap folders under its own open store, so
 it builds the new graph beside it, in ``PATH.gen-<version>`` (:func:`build_generation`), and
@@ -34,20 +36,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from hwkg.core import gc_pause, memory, resources
-from hwkg.core.namespaces import GRAPH_DATA, GRAPH_META, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_META, GRAPH_ONTOLOGY
 from hwkg.core.problems import InvalidGraph
-from hwkg.loading import bundle as bundle_module
-from hwkg.loading import staging as bulk
-from hwkg.loading import store as store_module
-from hwkg.loading.bundle import Bundle
+from hwkg.loading import staging
 from hwkg.loading.snapshot import Snapshot
 from hwkg.readmodel import catalog
 from hwkg.readmodel import saved as catalog_file
 from hwkg.turtle import parsing
-from hwkg.validation import check as store_check
+from hwkg.validation import check as check_module
 
 _META = ox.NamedNode(GRAPH_META)
 _SUBJECT = ox.NamedNode(GRAPH_DATA)
@@ -73,7 +71,8 @@ class Inputs:
 
     @property
     def version(self) -> str:
-        """The content fingerprint, equal to the version :func:`hwkg.loading.bundle.load` gives."""
+        """The content fingerprint (:func:`hwkg.turtle.parsing.fingerprint`), the snapshot's
+        version."""
         return parsing.fingerprint(self.files)
 
     @property
@@ -138,7 +137,7 @@ def recorded_count(store_path: Path, version: str) -> int | None:
 
 
 def _swap(building: Path, path: Path) -> None:
-    old = path.with_name(path.name + ".old")
+    old = path.with_name(f"{path.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     shutil.rmtree(old, ignore_errors=True)
     if path.exists():
         path.rename(old)
@@ -146,26 +145,23 @@ def _swap(building: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _reference(inputs: Inputs, version: str, building: Path, check: bool,
-               with_catalog: bool) -> ox.Store:
-    """The rdflib path: :func:`hwkg.loading.bundle.load` (validated before anything is written)."""
-    loaded = bundle_module.load(inputs.home, check=check)
-    store = store_module.build(loaded, building)
-    if with_catalog:
-        catalog_file.write(building, catalog.of_store(store, version))
-    return store
+#: Whether :func:`build` says what each step took (``hwkg load``: yes; the cache: no).
+VERBOSE = {"on": True}
 
 
 def _report(message: str, since: float) -> float:
     now = time.perf_counter()
-    print(f"hwkg load: {message} in {now - since:.1f} s ({memory.usage()})", file=sys.stderr)
+    if VERBOSE["on"]:
+        print(f"hwkg load: {message} in {now - since:.1f} s ({memory.usage()})",
+              file=sys.stderr)
     return now
 
 
-def _validate(staging: bulk.Staging, inputs: Inputs, loaded: bulk.Loaded, core_max: int) -> str:
+def _validate(staged: staging.Staging, inputs: Inputs, loaded: staging.Loaded,
+              core_max: int) -> str:
     """Raise InvalidGraph on violations; else say what was checked."""
-    outcome = store_check.check(staging.memory, inputs.home, loaded.files, loaded.triples,
-                                core_max)
+    outcome = check_module.check(staged.memory, inputs.home, loaded.files, loaded.triples,
+                                 core_max)
     violations = [p for p in outcome.problems if p.severity == "Violation"]
     if violations:
         raise InvalidGraph(violations)
@@ -176,7 +172,7 @@ def _validate(staging: bulk.Staging, inputs: Inputs, loaded: bulk.Loaded, core_m
     return "SHACL core and SHACL-SPARQL constraints checked"
 
 
-def _save_catalog(dump: bulk.Dump, building: Path, version: str) -> None:
+def _save_catalog(dump: staging.Dump, building: Path, version: str) -> None:
     """Build the catalog from ``dump`` and save it in ``building`` (the child's target).
 
     The child prints nothing (a lock another thread held at the fork could block it): it
@@ -191,7 +187,7 @@ def _save_catalog(dump: bulk.Dump, building: Path, version: str) -> None:
 _CHILD_NOTE = "catalog-child.txt"
 
 
-def _catalog_apart(dump: bulk.Dump, building: Path, version: str) -> bool:
+def _catalog_apart(dump: staging.Dump, building: Path, version: str) -> bool:
     """Build and save the catalog in a forked child process; True when it was saved.
 
     The catalog's Python objects (~1 GB at 4M triples, with the index they are built from)
@@ -209,25 +205,25 @@ def _catalog_apart(dump: bulk.Dump, building: Path, version: str) -> bool:
     return child.exitcode == 0
 
 
-def _fast(inputs: Inputs, version: str, building: Path, check: bool, core_max: int,
-          with_catalog: bool) -> ox.Store:
-    """The Oxigraph path (:mod:`hwkg.loading.staging`): staged and validated in memory
-    (:mod:`hwkg.validation.check`), dumped to N-Triples, the catalog built from the dump (in a child
-    process), then the disk store written by Oxigraph's bulk loader. The in-memory store,
-    the catalog and the bulk loader are alive one after the other, never together."""
-    staging = bulk.Staging()
+def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: int,
+           with_catalog: bool) -> ox.Store:
+    """Staged and validated in memory (:mod:`hwkg.validation.check`), dumped to N-Triples, the
+    catalog built from the dump (in a child process), then the disk store written by
+    Oxigraph's bulk loader. The in-memory store, the catalog and the bulk loader are alive
+    one after the other, never together."""
+    staged = staging.Staging()
     step = time.perf_counter()
     with gc_pause.paused():
-        loaded = bulk.write(staging.memory, inputs.home)
+        loaded = staging.write(staged.memory, inputs.home)
     step = _report(f"{loaded.triples:,} data triples parsed, skolemised and staged in memory "
                    "with the truthy graph", step)
     if check:
-        step = _report(_validate(staging, inputs, loaded, core_max), step)
+        step = _report(_validate(staged, inputs, loaded, core_max), step)
     folder = building.with_name(building.name + ".dump")
     shutil.rmtree(folder, ignore_errors=True)
     try:
-        dump = staging.dump(folder)
-        del staging
+        dump = staged.dump(folder)
+        del staged
         memory.release()
         step = _report("dumped to N-Triples", step)
         building.mkdir()
@@ -236,37 +232,31 @@ def _fast(inputs: Inputs, version: str, building: Path, check: bool, core_max: i
             step = _report("GraphQL catalog built from the dump and saved" if saved else
                            "GraphQL catalog NOT saved (the first server start builds it)", step)
         store = ox.Store(str(building))
-        bulk.persist(dump, store)
+        staging.persist(dump, store)
         _report("written to disk (Oxigraph bulk load)", step)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return store
 
 
-def build(path: Path, home: Path | None = None, *, check: bool = True, fast: bool = True,
-          core_max: int = store_check.CORE_MAX, with_catalog: bool = True) -> Meta:
+def build(path: Path, home: Path | None = None, *, check: bool = True,
+          core_max: int = check_module.CORE_MAX, with_catalog: bool = True) -> Meta:
     """Parse (and with ``check`` validate) the files and write a fresh store at ``path``.
 
-
-    ``fast`` (the default) parses, skolemises and materialises with Oxigraph
-    (:mod:`hwkg.loading.staging`) and validates in memory before writing (:mod:`hwkg.validation.check`: the
-    SHACL core constraints only up to ``core_max`` data triples); otherwise the rdflib
-    reference path (:func:`hwkg.loading.bundle.load`). Both write the same quads. With
-    ``with_catalog`` the GraphQL catalog is built and saved in the store's folder
-    (:mod:`hwkg.readmodel.saved`). Raises :class:`hwkg.core.problems.InvalidGraph` and leaves ``path``
-    as it was when the files do not parse or conform.
+    Validation runs in memory before anything is written (:mod:`hwkg.validation.check`: the
+    SHACL core constraints only up to ``core_max`` data triples). With ``with_catalog`` the
+    GraphQL catalog is built and saved in the store's folder (:mod:`hwkg.readmodel.saved`).
+    Raises :class:`hwkg.core.problems.InvalidGraph` and leaves ``path`` as it was when the
+    files do not parse or conform. The store is written in a folder of this process's own
+    and renamed into place, so a concurrent reader never sees a half-written store.
     """
     inputs = Inputs.of(home)
     signature, version = inputs.signature, inputs.version
-    building = path.with_name(path.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
+    building = path.with_name(f"{path.name}.building-{os.getpid()}-{time.monotonic_ns()}")
     started = time.perf_counter()
     try:
-        if fast:
-            store = _fast(inputs, version, building, check, core_max, with_catalog)
-        else:
-            store = _reference(inputs, version, building, check, with_catalog)
-    except InvalidGraph:
+        store = _write(inputs, version, building, check, core_max, with_catalog)
+    except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     published = len(store)  # before the bookkeeping graph: /health counts published quads
@@ -381,49 +371,6 @@ def _promote(path: Path, home: Path | None) -> Meta | None:
     return None
 
 
-class StoredBundle(Bundle):
-    """A :class:`Bundle` whose rdflib graphs are read back from the store on first use.
-
-    Everything served reads the Oxigraph store; these graphs exist for code that still wants
-    rdflib. ``files`` (subject → file) and ``warnings`` are not persisted and are empty.
-    """
-
-    def __init__(self, store: ox.Store, version: str) -> None:  # noqa: D107
-        self._store = store
-        self._graphs: dict[str, Graph] = {}
-        self.files = {}
-        self.version = version
-        self.warnings = []
-
-    def _graph(self, name: str) -> Graph:
-        if name not in self._graphs:
-            payload = self._store.dump(format=ox.RdfFormat.N_TRIPLES,
-                                       from_graph=ox.NamedNode(name))
-            self._graphs[name] = Graph().parse(data=payload, format="nt")
-        return self._graphs[name]
-
-    @property
-    def ontology(self) -> Graph:  # type: ignore[override]
-        return self._graph(GRAPH_ONTOLOGY)
-
-    @property
-    def shapes(self) -> Graph:  # type: ignore[override]
-        return self._graph(GRAPH_SHAPES)
-
-    @property
-    def data(self) -> Graph:  # type: ignore[override]
-        return self._graph(GRAPH_DATA)
-
-    @property
-    def truthy(self) -> Graph:  # type: ignore[override]
-        return self._graph(GRAPH_TRUTHY)
-
-    def __len__(self) -> int:
-        names = (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_TRUTHY)
-        return sum(1 for g in names
-                   for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-
-
 def open_snapshot(path: Path, home: Path | None = None, *, rebuild: bool = True,
                   check: bool = True) -> Snapshot:
     """A snapshot served from the store at ``path``, opened read-only.
@@ -441,8 +388,7 @@ def open_snapshot(path: Path, home: Path | None = None, *, rebuild: bool = True,
             raise FileNotFoundError(f"no up-to-date hwkg store at {path}; run hwkg load")
         meta = found
     store = ox.Store.read_only(str(path))
-    snapshot = Snapshot(bundle=StoredBundle(store, meta.version), store=store,
-                        version=meta.version, store_path=path)
+    snapshot = Snapshot(store=store, version=meta.version, store_path=path)
     quads = recorded_count(path, meta.version)
     if quads is not None:  # Snapshot.triples is a cached_property: seed its cache
         snapshot.__dict__["triples"] = quads

@@ -1,67 +1,100 @@
 """Deterministic IRIs for blank nodes, so statements can be named, linked and dereferenced.
 
-A blank node's IRI is a hash of its owner, the property that reaches it and its own
-content, so the same Turtle always gives the same IRIs and an edit to one statement
-changes only that statement's IRI.
+A blank node's IRI is a hash of its owner, the property that reaches it and its own content
+(recursively, with literals in their normal lexical form, :mod:`hwkg.turtle.terms`), so the
+same Turtle always gives the same IRIs and an edit to one statement changes only that
+statement's IRI. Statements become ``id/statement/<hash>``, components
+``id/component/<hash>``, any other blank node ``.well-known/genid/<hash>``.
+
+There is one rule, :class:`Skolemiser`, over Oxigraph terms. The loader applies it file by
+file (:func:`skolemised`); :func:`skolemize` applies it to a small rdflib graph (a
+contribution an importer validates) by passing the triples through it.
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from hashlib import sha256
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from hwkg.core.namespaces import BASE, HW
+from hwkg.turtle.terms import n3, normal
 
-_KIND_SEGMENTS = {HW.Statement: "statement", HW.Component: "component"}
-
-
-def _content_key(graph: Graph, node: BNode, seen: frozenset[BNode]) -> str:
-    parts = []
-    for p, o in graph.predicate_objects(node):
-        if isinstance(o, BNode):
-            text = "[]" if o in seen else "[" + _content_key(graph, o, seen | {o}) + "]"
-        else:
-            text = o.n3()
-        parts.append(p.n3() + " " + text)
-    return ";".join(sorted(parts))
-
-
-def _context(graph: Graph, node: BNode) -> str:
-    for s, p in graph.subject_predicates(node):
-        owner = s.n3() if isinstance(s, URIRef) else "_"
-        return f"{owner} {p.n3()}"
-    return ""
-
-
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_KIND_SEGMENTS = {str(HW.Statement): "statement", str(HW.Component): "component"}
 SKOLEM_PREFIXES = (f"{BASE}id/statement/", f"{BASE}id/component/", f"{BASE}.well-known/genid/")
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 def is_skolem(node: object) -> bool:
     """True for an IRI that stands for a blank node of the source Turtle."""
+    if isinstance(node, ox.NamedNode):
+        return node.value.startswith(SKOLEM_PREFIXES)
     return isinstance(node, URIRef) and str(node).startswith(SKOLEM_PREFIXES)
 
 
-def skolem_iri(graph: Graph, node: BNode) -> URIRef:
-    """The IRI ``node`` gets: ``id/statement/…``, ``id/component/…`` or ``.well-known/genid/…``."""
-    key = _context(graph, node) + "|" + _content_key(graph, node, frozenset({node}))
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-    kind = graph.value(node, RDF.type)
-    segment = _KIND_SEGMENTS.get(kind) if isinstance(kind, URIRef) else None
-    if segment:
-        return URIRef(f"{BASE}id/{segment}/{digest}")
-    return URIRef(f"{BASE}.well-known/genid/{digest}")
+class Skolemiser:
+    """The skolem IRI of each blank node of one file's (normalised) triples."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.children: dict[ox.BlankNode, list[tuple[ox.NamedNode, object]]] = defaultdict(list)
+        self.parent: dict[ox.BlankNode, tuple[object, ox.NamedNode]] = {}
+        for s, p, o in triples:
+            if isinstance(s, ox.BlankNode):
+                self.children[s].append((p, o))
+            if isinstance(o, ox.BlankNode) and o not in self.parent:
+                self.parent[o] = (s, p)
+
+    def _key(self, node: ox.BlankNode, seen: frozenset[ox.BlankNode]) -> str:
+        parts = []
+        for p, o in self.children.get(node, []):
+            if isinstance(o, ox.BlankNode):
+                text = "[]" if o in seen else "[" + self._key(o, seen | {o}) + "]"
+            else:
+                text = n3(o)  # type: ignore[arg-type]
+            parts.append(n3(p) + " " + text)
+        return ";".join(sorted(parts))
+
+    def iri(self, node: ox.BlankNode) -> ox.NamedNode:
+        """``node``'s IRI: a hash of owner, property and content, in its kind's namespace."""
+        owner, prop = self.parent.get(node, (None, None))
+        context = "" if prop is None else (
+            f"{n3(owner) if isinstance(owner, ox.NamedNode) else '_'} {n3(prop)}")
+        key = context + "|" + self._key(node, frozenset({node}))
+        digest = sha256(key.encode("utf-8")).hexdigest()[:20]
+        kind = next((o for p, o in self.children.get(node, []) if p == RDF_TYPE), None)
+        segment = _KIND_SEGMENTS.get(kind.value) if isinstance(kind, ox.NamedNode) else None
+        if segment:
+            return ox.NamedNode(f"{BASE}id/{segment}/{digest}")
+        return ox.NamedNode(f"{BASE}.well-known/genid/{digest}")
+
+
+def _normalised(o: object) -> object:
+    return normal(o) if isinstance(o, ox.Literal) else o
+
+
+def skolemised(triples: list[Triple]) -> Iterator[Triple]:
+    """``triples`` (one file's) with skolem IRIs for blank nodes and literals in normal form.
+
+    Literals are normalised first: the skolem keys hash their normal forms.
+    """
+    normalised = [(s, p, _normalised(o)) for s, p, o in triples]
+    skolem = Skolemiser(normalised)  # type: ignore[arg-type]
+    mapping: dict[object, object] = {
+        node: skolem.iri(node) for node in skolem.children.keys() | skolem.parent.keys()}
+    for s, p, o in normalised:
+        yield (mapping.get(s, s), p, mapping.get(o, o))  # type: ignore[misc]
 
 
 def skolemize(graph: Graph) -> Graph:
-    """Return a copy of ``graph`` with every blank node replaced by its skolem IRI."""
-    mapping: dict[Node, Node] = {}
-    for node in set(graph.all_nodes()):
-        if isinstance(node, BNode):
-            mapping[node] = skolem_iri(graph, node)
-    out = Graph()
-    for s, p, o in graph:
-        out.add((mapping.get(s, s), p, mapping.get(o, o)))
-    return out
+    """A copy of the rdflib ``graph`` with every blank node replaced by its skolem IRI (the
+    same rule, through Oxigraph terms; for small graphs such as an import's new files)."""
+    payload = graph.serialize(format="nt", encoding="utf-8")
+    triples = [(q.subject, q.predicate, q.object)
+               for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
+    out = ox.serialize([ox.Triple(*t) for t in skolemised(triples)],  # type: ignore[misc]
+                       format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=out or b"", format="nt")
