@@ -89,8 +89,8 @@ def chromium() -> str:
     if path:
         return path
     if os.environ.get("CI"):
-        pytest.fail("chromium is not installed; scripts/setup --browser installs it")
-    pytest.skip("chromium not installed (run scripts/setup --browser)")
+        pytest.fail("chromium is not installed; scripts/setup --test installs it")
+    pytest.skip("chromium not installed (run scripts/setup --test)")
 
 
 def chromium_dump_dom(chromium: str, url: str, wait_ms: int = 8000) -> str:

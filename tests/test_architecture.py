@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"validation"},
     {"loading"},
     {"readmodel"},
+    {"derived"},
     {"sparql"},
     {"serving"},
     {"web"},

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hwkg.core.namespaces import GRAPH_TRUTHY, HW, HWT, UNIT
-from hwkg.graphql import derived as D
+from hwkg.derived import figures as D
 from hwkg.loading.snapshot import Snapshot, load_snapshot
 from hwkg.readmodel import cached
 

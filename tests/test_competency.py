@@ -2,7 +2,10 @@
 
 ``tests/competency/<claim>.rq`` is a question named as the claim it checks; beside it,
 ``<claim>.csv`` holds the expected answer (SPARQL CSV results, rows in any order) or
-``<claim>.ask`` holds ``true``/``false``. ``tests/verify/<trap>.rq`` are queries that must
+``<claim>.ask`` holds ``true``/``false``. Questions the API derives (the workload planner)
+are ``<claim>.graphql`` with the expected answer in ``<claim>.json``: every key the JSON
+names must hold that value in the answer (numbers to 6 significant digits; lists in order;
+keys it does not name are not compared). ``tests/verify/<trap>.rq`` are queries that must
 return no rows: each finds instances of one trap the sources set.
 """
 
@@ -10,16 +13,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
 from hwkg.core.namespaces import PREFIXES
+from hwkg.graphql.schema import schema
 from hwkg.loading.snapshot import Snapshot
+from hwkg.readmodel import cached
 
 HERE = Path(__file__).parent
 QUESTIONS = sorted((HERE / "competency").glob("*.rq"))
+API_QUESTIONS = sorted((HERE / "competency").glob("*.graphql"))
 VERIFY = sorted((HERE / "verify").glob("*.rq"))
 
 
@@ -36,7 +45,37 @@ def rows(result: ox.QuerySolutions) -> tuple[list[str], list[tuple[str, ...]]]:
 
 
 def test_questions_and_verify_queries_found() -> None:
-    assert len(QUESTIONS) >= 8 and len(VERIFY) >= 8
+    assert len(QUESTIONS) >= 8 and len(VERIFY) >= 8 and len(API_QUESTIONS) >= 6
+
+
+def contains(answer: Any, expected: Any, path: str = "") -> list[str]:
+    """Where ``answer`` differs from ``expected`` (a subset: only the keys it names)."""
+    if isinstance(expected, dict):
+        if not isinstance(answer, dict):
+            return [f"{path}: expected an object, got {answer!r}"]
+        return [d for k, v in expected.items()
+                for d in (contains(answer[k], v, f"{path}.{k}") if k in answer
+                          else [f"{path}.{k}: missing"])]
+    if isinstance(expected, list):
+        if not isinstance(answer, list) or len(answer) < len(expected):
+            return [f"{path}: expected at least {len(expected)} items, got {answer!r}"]
+        return [d for i, v in enumerate(expected) for d in contains(answer[i], v, f"{path}[{i}]")]
+    if isinstance(expected, float) and isinstance(answer, (int, float)):
+        return [] if math.isclose(answer, expected, rel_tol=1e-6) else [
+            f"{path}: {answer} ≠ {expected}"]
+    if isinstance(expected, str) and expected.startswith("~") and isinstance(answer, str):
+        return [] if expected[1:] in answer else [f"{path}: {answer!r} lacks {expected[1:]!r}"]
+    return [] if answer == expected else [f"{path}: {answer!r} ≠ {expected!r}"]
+
+
+@pytest.mark.parametrize("question", API_QUESTIONS, ids=lambda p: p.stem)
+def test_api_competency_question(snapshot: Snapshot, question: Path) -> None:
+    result = schema().execute_sync(question.read_text("utf-8"),
+                                   context_value={"catalog": cached.for_snapshot(snapshot)})
+    assert not result.errors, result.errors
+    expected = json.loads(question.with_suffix(".json").read_text("utf-8"))
+    differences = contains(result.data, expected)
+    assert not differences, "\n".join(differences)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda p: p.stem)

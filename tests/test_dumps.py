@@ -93,6 +93,26 @@ def test_export_command(tmp_path: Path, client: httpx.Client) -> None:
     assert list(ox.parse(path=out, format=ox.RdfFormat.N_TRIPLES))
 
 
+@pytest.mark.parametrize("ext", ["ttl", "nq", "jsonld"])
+def test_exports_are_byte_identical_and_equal_to_the_published_dump(
+        tmp_path: Path, client: httpx.Client, same_graph: Snapshot, ext: str) -> None:
+    """Two ``hwkg export`` runs in two processes give the same bytes, and those bytes are the
+    ``/dumps/`` file, whose published checksum therefore checks a local export."""
+    outs = []
+    for run in ("a", "b"):
+        out = tmp_path / f"{run}.{ext}"
+        done = subprocess.run([sys.executable, "-m", "hwkg", "export", "--format", ext,
+                               "--output", str(out)], cwd=ROOT, capture_output=True,
+                              text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    published = client.get(f"/dumps/hwkg.{ext}")
+    assert published.status_code == 200 and published.content == outs[0]
+    digest = client.get(f"/dumps/hwkg.{ext}.sha256").text.split()[0]
+    assert digest == hashlib.sha256(outs[0]).hexdigest()
+
+
 def test_void_description(client: httpx.Client) -> None:
     response = client.get("/.well-known/void", headers={"accept": "text/turtle"})
     assert response.status_code == 200

@@ -47,12 +47,12 @@ query RocmFast {
 
 DEVICES_FOR_65B_FP16 = """
 query Hold65B($after: String) {
-  chips(orderBy: [{devicesNeeded: {parameters: 65, bytesPerParameter: 2}}], first: 100,
+  chips(orderBy: [{devicesNeeded: {parameters: 65e9, bytesPerParameter: 2}}], first: 100,
         after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes { id name
-      devicesNeeded(parameters: 65, bytesPerParameter: 2) {
+      devicesNeeded(parameters: 65e9, bytesPerParameter: 2) {
         value unit reason inputs { role value unit figure { value unit scope { name } } } } }
   }
 }"""

@@ -75,8 +75,11 @@ def test_repeated_query_is_served_identically_and_names_the_graph_version(
 def test_graphiql_page_loads_only_local_assets(fixture_server: str) -> None:
     r = httpx.get(fixture_server + "/graphql", headers={"accept": "text/html"}, timeout=30)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    urls = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    urls = re.findall(r'src="([^"]+)"', r.text) + re.findall(
+        r'<link[^>]* rel="stylesheet"[^>]* href="([^"]+)"', r.text)
     assert urls and all(u.startswith("/assets/") for u in urls), urls
+    links = re.findall(r'href="([^"]+)"', r.text)  # the site header's, and the icon
+    assert all(u.startswith("/") or u == "data:," for u in links), links
     assert "unpkg" not in r.text and "cdn" not in r.text.lower()
     for url in urls:
         assert httpx.get(fixture_server + url, timeout=30).status_code == 200, url
@@ -144,3 +147,14 @@ def test_mutations_over_get_are_refused(fixture_server: str) -> None:
     r = httpx.get(fixture_server + "/graphql", params={"query": "mutation { x }"},
                   headers={"accept": GQL}, timeout=30)
     assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize("body", [
+    b'{"query": "{ __typename }", "variables": ' + b'{"a":' * 100_000 + b'1' + b'}' * 100_001,
+    b'[' * 100_000 + b']' * 100_000,
+], ids=["deep-variables", "deep-array"])
+def test_deeply_nested_json_is_a_400_naming_the_limit(fixture_server: str, body: bytes) -> None:
+    r = httpx.post(fixture_server + "/graphql", content=body, timeout=60,
+                   headers={"content-type": "application/json", "accept": GQL})
+    assert_clear_error(r, 400, "JSON nesting depth", "limit")
+    assert_alive(fixture_server)

@@ -79,16 +79,16 @@ def test_prices_in_another_currency_name_the_rate_used(fixture_server: str) -> N
 
 def test_missing_inputs_give_null_with_a_reason(fixture_server: str) -> None:
     c = chip(fixture_server, "testco-gamma", """
-        memoryPerDollar { value reason } devicesNeeded(parameters: 65) { value reason }
-        flopsPerWatt { value reason } fitsModel(parameters: 7) { fits reason }""")
+        memoryPerDollar { value reason } devicesNeeded(parameters: 65e9) { value reason }
+        flopsPerWatt { value reason } fitsModel(parameters: 7e9) { fits reason }""")
     for metric in c.values():
         assert metric.get("value", metric.get("fits")) is None and metric["reason"]
 
 
 def test_devices_needed_respects_host_devices(fixture_server: str) -> None:
-    q = """devicesNeeded(parameters: 65) { value unit inputs { role value } }
-           fitsModel(parameters: 30) { fits } big: fitsModel(parameters: 65) { fits }
-           overhead: devicesNeeded(parameters: 50, overheadFraction: 0.5) { value }"""
+    q = """devicesNeeded(parameters: 65e9) { value unit inputs { role value } }
+           fitsModel(parameters: 30e9) { fits } big: fitsModel(parameters: 65e9) { fits }
+           overhead: devicesNeeded(parameters: 50e9, overheadFraction: 0.5) { value }"""
     beta = chip(fixture_server, "testco-beta", q)
     # 65e9 × 2 B = 130 GB over 64 GB devices (the package is 128 GB but 2 host devices).
     assert beta["devicesNeeded"]["value"] == 3 and beta["devicesNeeded"]["unit"] == "devices"
@@ -123,8 +123,8 @@ def test_filters_on_stored_derived_and_related_figures(fixture_server: str) -> N
     assert where("{interconnect: {linkBandwidth: {gte: 600}}}") == ["testco-alpha"]
     assert where("{memoryPerDollar: {gt: 0.01}}") == ["testco-beta"]
     assert where("{flopsPerWatt: {precision: BF16, gte: 0.9}}") == ["testco-alpha"]
-    assert where("{devicesNeeded: {parameters: 65, lte: 2}}") == ["testco-alpha"]
-    assert where("{fitsModel: {parameters: 30}}") == ["testco-alpha", "testco-beta"]
+    assert where("{devicesNeeded: {parameters: 65e9, lte: 2}}") == ["testco-alpha"]
+    assert where("{fitsModel: {parameters: 30e9}}") == ["testco-alpha", "testco-beta"]
     assert where('{kind: {eq: "CPU"}}') == ["testco-gamma"]
     assert where('{NOT: {kind: {eq: "CPU"}}}') == ["testco-alpha", "testco-beta"]
     assert where('{OR: [{name: {contains: "gamma"}}, {memoryCapacity: {in: [80]}}]}') == [
@@ -139,7 +139,7 @@ def test_order_by_derived_metrics_puts_missing_values_last(fixture_server: str) 
 
     assert order("[{memoryPerDollar: DESC}]") == ["testco-beta", "testco-alpha", "testco-gamma"]
     assert order("[{memoryPerDollar: ASC}]") == ["testco-alpha", "testco-beta", "testco-gamma"]
-    assert order("[{devicesNeeded: {parameters: 65}}]") == [
+    assert order("[{devicesNeeded: {parameters: 65e9}}]") == [
         "testco-alpha", "testco-beta", "testco-gamma"]
     assert order("[{flopsPerWatt: {precision: BF16}}]")[:2] == ["testco-alpha", "testco-beta"]
 

@@ -41,7 +41,9 @@ FIELD_NAMES = {
     "http://purl.org/dc/terms/publisher": "publisher",
     "softwareStack": "softwareStacks", "interconnect": "interconnects", "die": "dies",
     "component": "components", "componentChip": "chip", "softwareVersion": "softwareVersions",
-    "quote": "quotes", "unit": "unitIri",
+    "quote": "quotes", "unit": "unitIri", "absence": "absences",
+    "instructionSet": "instructionSets", "absentProperty": "property", "absenceKind": "kind",
+    "submitter": "submitters",
 }
 SKIP_CLASSES = {"Entity"}  # only SPARQL constraints and the shared source shape
 
@@ -53,6 +55,9 @@ class ShapeProperty:
     min_count: int
     max_count: int | None
     figure: bool
+    #: The shape states a value that applies when none is given (sh:defaultValue): the
+    #: GraphQL field then always has a value.
+    defaulted: bool = False
 
 
 def shape_properties(shapes: Graph, ontology: Graph) -> list[ShapeProperty]:
@@ -74,7 +79,8 @@ def shape_properties(shapes: Graph, ontology: Graph) -> list[ShapeProperty]:
             qualified = shapes.value(prop, SH.qualifiedValueShape) is not None
             found.append(ShapeProperty(cls, str(path), int(low or 0),
                                        1 if qualified else (int(high) if high else None),
-                                       path in figures))
+                                       path in figures,
+                                       shapes.value(prop, SH.defaultValue) is not None))
     return found
 
 
@@ -127,7 +133,7 @@ def test_nullability_and_lists_agree_with_shape_counts(properties: list[ShapePro
             named = get_named_type(gql_type.fields[name].type).name
             ok = named == "Figure" and (is_list or non_null == (p.min_count >= 1))
         elif p.max_count == 1:
-            ok = not is_list and non_null == (p.min_count >= 1)
+            ok = not is_list and non_null == (p.min_count >= 1 or p.defaulted)
         else:
             ok = is_list and non_null
         if not ok:

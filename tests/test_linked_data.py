@@ -6,6 +6,8 @@ pyoxigraph: the entity's triples plus those of the statements/components it owns
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -118,11 +120,41 @@ def test_suffixes_for_clients_that_cannot_negotiate(client: httpx.Client, served
 
 def test_unknown_entity_is_404(client: httpx.Client) -> None:
     assert client.get("/id/chip/no-such-chip-xyz").status_code == 404
+
+
+def test_unknown_slug_names_the_closest_entities(client: httpx.Client) -> None:
+    text = client.get("/id/chip/nvidia-h100").text
+    assert "closest existing IRIs" in text and f"<{BASE}id/chip/nvidia-h100-sxm5-80gb>" in text
+    page = client.get("/id/chip/nvidia-h100", headers={"accept": "text/html"})
+    assert page.status_code == 404 and 'href="/id/chip/nvidia-h100-pcie-80gb"' in page.text
+    typo = client.get("/id/chip/nvidia-h100-sxm-80gb").text
+    assert f"<{BASE}id/chip/nvidia-h100-sxm5-80gb>" in typo
+
+
+def test_entity_json_ld_is_compacted_and_json_means_json_ld(client: httpx.Client) -> None:
+    iri = f"{BASE}id/chip/nvidia-h100-sxm5-80gb"
+    thing = client.get("/id/chip/nvidia-h100-sxm5-80gb", headers={"accept": "application/json"})
+    assert thing.status_code == 303 and thing.headers["location"].endswith(".jsonld")
+    doc = client.get(thing.headers["location"])
+    body = doc.json()
+    assert doc.headers["content-type"].startswith("application/ld+json")
+    assert body["@context"]["hw"] == "https://w3id.org/hwkg/ontology#"
+    nodes = body["@graph"] if "@graph" in body else [body]
+    chip = next(n for n in nodes if n["@id"] in (iri, "chip:nvidia-h100-sxm5-80gb"))
+    assert "hw:memoryCapacity" in chip
+    assert "https://w3id.org/hwkg/ontology#memoryCapacity" not in chip
+    expanded = client.get(thing.headers["location"], params={"profile": "expanded"}).json()
+    text = json.dumps(expanded)
+    assert "https://w3id.org/hwkg/ontology#memoryCapacity" in text and "@context" not in text
+    # both forms are the same graph
+    compact_graph = ox.Dataset(ox.parse(doc.content, ox.RdfFormat.JSON_LD))
+    expanded_graph = ox.Dataset(ox.parse(json.dumps(expanded).encode(), ox.RdfFormat.JSON_LD))
+    assert len(compact_graph) == len(expanded_graph) > 10
     assert client.get("/data/chip/no-such-chip-xyz.ttl").status_code == 404
 
 
-def test_home_links_to_entities(client: httpx.Client, served: ox.Store) -> None:
-    page = client.get("/", headers={"accept": "text/html"})
+def test_browse_links_to_entities(client: httpx.Client, served: ox.Store) -> None:
+    page = client.get("/browse", headers={"accept": "text/html"})
     assert page.status_code == 200
     some = [i for i in entities(served) if not i.startswith(OWNED)][:20]
     assert all(f'href="{local(i)}"' in page.text for i in some)

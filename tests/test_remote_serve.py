@@ -252,7 +252,7 @@ def test_entity_pages_are_the_same(both: tuple[httpx.Client, httpx.Client], suff
 
 
 def test_home_and_ontology_pages_are_the_same(both: tuple[httpx.Client, httpx.Client]) -> None:
-    for path in ("/", "/ontology"):
+    for path in ("/", "/browse", "/ontology"):
         mine, theirs = (c.get(path, headers={"accept": "text/html"}) for c in both)
         assert mine.status_code == 200 and mine.content == theirs.content, path
     shapes = [Graph().parse(data=c.get("/shapes.ttl").text, format="turtle") for c in both]

@@ -182,3 +182,11 @@ def test_row_cap_is_stated(client: httpx.Client) -> None:
     assert len(response.text.splitlines()) == cap + 1
     small = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 3"})
     assert "hwkg-results-truncated" not in small.headers
+
+
+def test_an_undeclared_prefix_is_named(client: httpx.Client) -> None:
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s nope:p ?o } LIMIT 1"})
+    assert r.status_code == 400
+    assert "undeclared prefix nope:" in r.text and "expected one of" not in r.text
+    ok = client.get("/sparql", params={"query": "SELECT * WHERE { ?s hw:vendor ?o } LIMIT 1"})
+    assert ok.status_code == 200

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from hwkg.sparql.execution import Job
-from hwkg.sparql.pool import Pool, TimeLimit
+from hwkg.sparql.pool import Busy, Pool, TimeLimit
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
@@ -52,3 +52,46 @@ def test_read_only_workers_on_a_persisted_store(tmp_path: Path) -> None:
     store.flush()
     del store
     asyncio.run(exercise(Pool(path, 1, read_only=True), 200))
+
+
+async def standby_race(pool: Pool) -> tuple[bool, int, bool]:
+    """One runaway from a client, then a short query from the same client: is the short one
+    answered while the runaway still holds the only main worker?"""
+    await pool.start()
+    try:
+        runaway = asyncio.ensure_future(pool.run(Job(RUNAWAY), 8.0, "10.0.0.1"))
+        await asyncio.sleep(0.6)  # the runaway has run long on the main worker by now
+        short = await pool.run(Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"), 8.0, "10.0.0.1")
+        still_running = not runaway.done()
+        with pytest.raises(TimeLimit):
+            await runaway
+        return still_running, count(short.body), True
+    finally:
+        await pool.aclose()
+
+
+def test_standby_lane_answers_short_queries_behind_a_runaway(tmp_path: Path) -> None:
+    """With the main worker held by a runaway from the same address, a short query is
+    answered by the standby worker before the runaway ends; without the lane it waits."""
+    store = ox.Store()
+    store.extend(quads(300))
+    dump = tmp_path / "store.nq"
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    still_running, n, _ = asyncio.run(standby_race(Pool(dump, 1, standby=1)))
+    assert still_running and n == 300
+
+    async def without_lane() -> bool:
+        pool = Pool(dump, 1, standby=0)
+        await pool.start()
+        try:
+            runaway = asyncio.ensure_future(pool.run(Job(RUNAWAY), 3.0, "10.0.0.1"))
+            await asyncio.sleep(0.6)
+            with pytest.raises(Busy):  # it waits behind the runaway until its wait is over
+                await pool.run(Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"), 1.0, "10.0.0.1")
+            with pytest.raises(TimeLimit):
+                await runaway
+            return True
+        finally:
+            await pool.aclose()
+
+    assert asyncio.run(without_lane())

@@ -74,7 +74,7 @@ def test_a_full_queue_is_shed_at_once_and_the_rest_still_answered(dump: Path) ->
         with pytest.raises(asyncio.CancelledError):
             await runaway
 
-    asyncio.run(with_pool(Pool(dump, 1, max_waiting=2), body))
+    asyncio.run(with_pool(Pool(dump, 1, max_waiting=2, standby=0), body))
 
 
 def test_a_query_that_waits_past_its_limit_is_answered_busy(dump: Path) -> None:
@@ -87,7 +87,7 @@ def test_a_query_that_waits_past_its_limit_is_answered_busy(dump: Path) -> None:
         runaway.cancel()
         assert (await pool.run(SMALL, LONG, "b")).status == 200
 
-    asyncio.run(with_pool(Pool(dump, 1), body))
+    asyncio.run(with_pool(Pool(dump, 1, standby=0), body))
 
 
 def test_one_client_may_fill_only_half_the_queue(dump: Path) -> None:
@@ -103,7 +103,7 @@ def test_one_client_may_fill_only_half_the_queue(dump: Path) -> None:
         runaway.cancel()
         assert [a.status for a in await asyncio.gather(*mine, other)] == [200, 200, 200]
 
-    asyncio.run(with_pool(Pool(dump, 1, max_waiting=4), body))
+    asyncio.run(with_pool(Pool(dump, 1, max_waiting=4, standby=0), body))
 
 
 def test_one_client_cannot_hold_every_worker(dump: Path) -> None:
@@ -117,7 +117,7 @@ def test_one_client_cannot_hold_every_worker(dump: Path) -> None:
             task.cancel()
         await asyncio.gather(*runaways, return_exceptions=True)
 
-    asyncio.run(with_pool(Pool(dump, 3), body))
+    asyncio.run(with_pool(Pool(dump, 3, standby=0), body))
 
 
 def test_a_query_that_kills_its_worker_answers_400_and_the_pool_recovers(dump: Path) -> None:
@@ -131,7 +131,7 @@ def test_a_query_that_kills_its_worker_answers_400_and_the_pool_recovers(dump: P
         assert answer.status == 400 and b"worker process" in answer.body
         assert (await pool.run(SMALL, LONG, "a")).status == 200
 
-    asyncio.run(with_pool(Pool(dump, 1), body))
+    asyncio.run(with_pool(Pool(dump, 1, standby=0), body))
 
 
 def test_a_closed_pool_finishes_what_it_holds_and_refuses_new_queries(dump: Path) -> None:
@@ -143,7 +143,7 @@ def test_a_closed_pool_finishes_what_it_holds_and_refuses_new_queries(dump: Path
         with pytest.raises(Busy):
             await pool.run(SMALL, LONG, "a")
 
-    asyncio.run(with_pool(Pool(dump, 1), body))
+    asyncio.run(with_pool(Pool(dump, 1, standby=0), body))
 
 
 def test_deep_nesting_is_refused_before_the_engine_sees_it() -> None:

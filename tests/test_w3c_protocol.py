@@ -1,9 +1,9 @@
 """The W3C SPARQL 1.1 Protocol test suite, run against a live endpoint over its own data.
 
-The manifest (tests/fixtures/w3c-sparql11-protocol/manifest.ttl, see its SOURCE.md) describes each test as HTTP
-requests and expected responses. Every test is run. Tests whose requests perform a SPARQL
-Update and expect it to succeed cannot pass on a read-only endpoint: for those we check that
-the update is refused with 403 (as designed) and report them as not applicable.
+The manifest (tests/fixtures/w3c-sparql11-protocol/manifest.ttl, see its SOURCE.md) describes
+each test as HTTP requests and expected responses. Every test is run. Tests whose requests
+perform a SPARQL Update and expect it to succeed cannot pass on a read-only endpoint: for those
+we check that the update is refused with 403 (as designed) and report them as not applicable.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from hwkg.loading.snapshot import GraphHolder, Snapshot
 from hwkg.readmodel import cached
 from hwkg.serving import cache, reload, remote_backend, remote_store, stores
 from hwkg.sparql.pool import Engines
-from hwkg.web import assets, service_metrics, sparql_endpoint
+from hwkg.web import assets, service_metrics, sparql_endpoint, static
 from hwkg.web.http_cache import HttpCache
 from hwkg.web.request_limits import BodyLimits
 from hwkg.web.request_log import RequestLog
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         *graphql_api.routes(settings),
         *sparql_endpoint.routes(settings, engines),
         *assets.routes(),
+        *static.routes(),
         *evidence.routes(settings),
         *linked_data.routes(settings),
     ]

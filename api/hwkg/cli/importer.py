@@ -25,7 +25,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from hwkg.core import resources
-from hwkg.importers import csv_table, measured, mlperf
+from hwkg.core.problems import Problem
+from hwkg.importers import csv_table, measured
 from hwkg.importers.report import Report
 from hwkg.importers.writer import Output, existing, finish
 
@@ -39,8 +40,13 @@ def _day(text: str) -> date:
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = subparsers.add_parser("import", help="import MLPerf results, measured files or a CSV")
     kinds = cmd.add_subparsers(dest="kind", metavar="KIND", required=True)
-    ml = kinds.add_parser("mlperf", help="an MLPerf Training v3.0 results repository")
-    ml.add_argument("path", type=Path, help="the repository folder (<submitter>/systems …)")
+    ml = kinds.add_parser("mlperf", help="an MLPerf Training results tree or an MLPerf "
+                          "Inference results table, of any round")
+    ml.add_argument("path", type=Path, help="the round's folder: <submitter>/systems and "
+                    "<submitter>/results (training), or summary_results.json (inference)")
+    ml.add_argument("--round", dest="round_given", metavar="VERSION", help="the round (4.0 "
+                    "or v4.0) when the folder, its SOURCE.md or its rows do not name it; "
+                    "an error when they name another")
     ml.add_argument("--retrieved", type=_day, help="retrieval date of the copy "
                     "(default: the date its SOURCE.md, or the folder, was last modified)")
     ml.set_defaults(func=run_mlperf)
@@ -86,6 +92,9 @@ def _run(args: argparse.Namespace, build: Build, missing: list[Path]) -> int:
               + ("" if not outputs else " (--allow-rejected writes the rest)"), file=sys.stderr)
         return 1
     problems = finish(outputs, graph_dir, report, dry_run=args.dry_run, old=old)
+    if problems and args.allow_rejected:
+        outputs = _without_invalid(outputs, problems, report)
+        problems = finish(outputs, graph_dir, report, dry_run=args.dry_run, old=old)
     if problems:
         for problem in problems:
             print(problem)
@@ -94,6 +103,18 @@ def _run(args: argparse.Namespace, build: Build, missing: list[Path]) -> int:
         return 1
     print(report.summary())
     return 0
+
+
+def _without_invalid(outputs: list[Output], problems: list[Problem],
+                     report: Report) -> list[Output]:
+    """The outputs no problem names; each file left out is listed as rejected, with why."""
+    bad: dict[str, list[str]] = {}
+    for problem in problems:
+        bad.setdefault(problem.file, []).append(problem.message)
+    for path, messages in sorted(bad.items()):
+        group = next((o.group for o in outputs if o.path == path), "")
+        report.reject(path, "breaks the shapes: " + "; ".join(messages[:3]), "file", group)
+    return [o for o in outputs if o.path not in bad]
 
 
 def interruptible(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -115,8 +136,10 @@ def run_mlperf(args: argparse.Namespace) -> int:
     root: Path = args.path
 
     def build(old: Graph, graph_dir: Path, report: Report) -> list[Output]:
+        from hwkg.importers import mlperf  # loads mlperf-logging (pandas): only when needed
+
         retrieved = args.retrieved or _modified(root)
-        return mlperf.import_round(root, old, graph_dir, report, retrieved)
+        return mlperf.import_path(root, old, graph_dir, report, retrieved, args.round_given)
 
     return _run(args, build, [root])
 

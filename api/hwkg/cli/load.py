@@ -6,7 +6,8 @@ the GraphQL catalog saved in the store folder. The files are parsed with Oxigrap
 (:mod:`hwkg.loading.staging`) into an in-memory store and validated there before anything is
 written to disk: the SHACL-SPARQL constraints always, the SHACL core constraints up to
 ``--core-max`` data triples (:mod:`hwkg.validation.check`); each step's time and memory go to
-stderr. When the store already holds the files' current version it does nothing (``--force`` rebuilds).
+stderr. When the store already holds the files' current version it does nothing
+(``--force`` rebuilds).
 With ``--sparql-endpoint URL --update-url URL`` the graph goes into an external SPARQL 1.1
 server instead (:mod:`hwkg.serving.remote_store`).
 Exit codes: 0 built or up to date, 1 the files do not parse or conform, 2 usage errors.
@@ -46,7 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                      help="load into this SPARQL 1.1 server (its query URL) instead of --store")
     cmd.add_argument("--update-url", metavar="URL", help="the server's SPARQL Update URL")
     cmd.add_argument("--user", help="basic-auth user for the server; the password is read "
-                                    "from $HWKG_SPARQL_PASSWORD")
+                                    "from $HWKG_SPARQL_PASSWORD (or --password-env)")
+    cmd.add_argument("--password-env", metavar="VAR", default="HWKG_SPARQL_PASSWORD",
+                     help="the environment variable holding the password (never on the "
+                          "command line)")
     cmd.set_defaults(func=run)
 
 
@@ -56,7 +60,7 @@ def run_remote(args: argparse.Namespace, home: Path | None) -> int:
         print("hwkg load: --sparql-endpoint needs --update-url", file=sys.stderr)
         return 2
     remote = RemoteStore(args.sparql_endpoint, args.update_url, args.user,
-                         os.environ.get("HWKG_SPARQL_PASSWORD"))
+                         os.environ.get(args.password_env) or None)
     started = time.perf_counter()
     version = persistence.Inputs.of(home).version
     if not args.force and remote.version() == version:

@@ -21,6 +21,7 @@ COMMANDS = (
     "importer",
     "probe",
     "load",
+    "coverage",
 )
 
 

@@ -44,6 +44,8 @@ ENTITY_KINDS: dict[str, str] = {
     "rate": "rate",
     "claim": "claim",
     "src": "source",
+    "round": "round",
+    "org": "organization",
 }
 
 #: Graph names inside the store.

@@ -33,7 +33,7 @@ def missing(unit: str, reason: str) -> Metric:
     return Metric(None, unit, reason)
 
 
-def _check(unit: str, named: dict[str, float | None]) -> Metric | None:
+def positive(unit: str, named: dict[str, float | None]) -> Metric | None:
     """A 'missing' metric for the first input that is None or not positive, else None."""
     for name, value in named.items():
         if value is None:
@@ -46,7 +46,7 @@ def _check(unit: str, named: dict[str, float | None]) -> Metric | None:
 def ratio(numerator: float | None, denominator: float | None, unit: str,
           names: tuple[str, str] = ("numerator", "denominator")) -> Metric:
     """``numerator ÷ denominator`` in ``unit``; both must be positive."""
-    problem = _check(unit, {names[0]: numerator, names[1]: denominator})
+    problem = positive(unit, {names[0]: numerator, names[1]: denominator})
     if problem is not None:
         return problem
     assert numerator is not None and denominator is not None
@@ -71,7 +71,7 @@ def bytes_per_flop(bytes_per_s: float | None, flops: float | None) -> Metric:
 
 def convert_money(amount: float | None, rate: float | None, invert: bool = False) -> Metric:
     """``amount × rate`` (or ``÷ rate`` when ``invert``): money in another currency."""
-    problem = _check("currency", {"amount": amount, "exchange rate": rate})
+    problem = positive("currency", {"amount": amount, "exchange rate": rate})
     if problem is not None:
         return problem
     assert amount is not None and rate is not None
@@ -93,7 +93,7 @@ def nearest_index(when: date | None, dates: Sequence[date]) -> int | None:
 def model_bytes(parameters: float | None, bytes_per_parameter: float,
                 overhead_fraction: float) -> Metric:
     """Bytes a model needs: parameters × bytes per parameter × (1 + overhead fraction)."""
-    problem = _check("B", {"parameters": parameters, "bytes per parameter": bytes_per_parameter})
+    problem = positive("B", {"parameters": parameters, "bytes per parameter": bytes_per_parameter})
     if problem is not None:
         return problem
     if overhead_fraction < 0 or not math.isfinite(overhead_fraction):
@@ -104,7 +104,7 @@ def model_bytes(parameters: float | None, bytes_per_parameter: float,
 
 def devices_needed(needed_bytes: float | None, device_bytes: float | None) -> Metric:
     """Whole devices whose memory together holds ``needed_bytes``: ceil(needed ÷ per device)."""
-    problem = _check("devices", {"model size": needed_bytes, "memory per device": device_bytes})
+    problem = positive("devices", {"model size": needed_bytes, "memory per device": device_bytes})
     if problem is not None:
         return problem
     assert needed_bytes is not None and device_bytes is not None
@@ -136,7 +136,7 @@ def speedup(this: float | None, other: float | None, lower_is_better: bool) -> M
 def scaling_efficiency(speed_up: float | None, this_devices: float | None,
                        other_devices: float | None) -> Metric:
     """Speed-up ÷ (this system's accelerators ÷ the other's): 1.0 is perfect scaling."""
-    problem = _check("×", {"speed-up": speed_up, "accelerator count": this_devices,
+    problem = positive("×", {"speed-up": speed_up, "accelerator count": this_devices,
                            "other accelerator count": other_devices})
     if problem is not None:
         return problem

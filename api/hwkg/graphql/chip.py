@@ -8,12 +8,16 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from hwkg.graphql import derived as D
+from hwkg.derived import figures as D
+from hwkg.derived import results as R
+from hwkg.derived.prices import PriceBasis
 from hwkg.graphql.filters import Precision
 from hwkg.graphql.types import (
     SOURCES_DOC,
     STATEMENTS_DOC,
+    Absence,
     Architecture,
+    BenchmarkRound,
     ChipMetric,
     Claim,
     Component,
@@ -25,6 +29,7 @@ from hwkg.graphql.types import (
     Memory,
     ModelFit,
     Offer,
+    Organization,
     SoftwareStack,
     Source,
     StackVersion,
@@ -38,9 +43,13 @@ from hwkg.graphql.types import (
 )
 from hwkg.readmodel import catalog as C
 
+strawberry.enum(PriceBasis, description=(
+    "Which price per-dollar metrics use: PURCHASE (launch MSRP or street price, per unit) or "
+    "CLOUD_HOURLY (on-demand rental per unit-hour)."))
 Currency = Annotated[str, strawberry.argument(description="ISO 4217 code, e.g. USD, CNY.")]
-Params = Annotated[float, strawberry.argument(description="Model size in billions of "
-                                              "parameters (65 for a 65B model).")]
+Params = Annotated[float, strawberry.argument(
+    description="Model size as a count of parameters: 65.2e9 for LLaMA-65B (not in billions: "
+                "values below 1e6 are refused as they look like billions).")]
 BytesPer = Annotated[float, strawberry.argument(description="Bytes per parameter (2 = FP16).")]
 Overhead = Annotated[float, strawberry.argument(
     description="Extra memory as a fraction of the weights (0.2 = 20 % for KV cache etc.).")]
@@ -73,7 +82,22 @@ CHIP_FIGURES: dict[str, str] = {
     "gpuUsableMemory": "Memory usable by the GPU of a unified-memory chip (GB).",
     "linkBandwidth": "Chip link bandwidth over an interconnect (GB/s; see via and direction).",
     "linkCount": "Links (count).",
+    "cacheL2": "L2 cache (MB).",
+    "cacheL3": "L3 / last-level cache (MB).",
+    "shaderCores": "Shader cores: CUDA cores, stream processors (count).",
+    "tensorCores": "Matrix cores: Tensor Cores, Matrix Cores, XMX engines (count).",
+    "npuCores": "Neural engine cores (count).",
 }
+
+
+def parameter_count(value: float) -> float:
+    """``value`` as a parameter count; a ValueError (a GraphQL error naming the argument) when
+    it looks like billions or is out of any model's range."""
+    if not 1e6 <= value <= 1e16:
+        raise ValueError(
+            f"parameters must be a count of parameters between 1e6 and 1e16 (65.2e9 for "
+            f"LLaMA-65B); {value:g} looks like {'billions' if value < 1e6 else 'a mistake'}")
+    return value
 
 
 def _key(metric: ChipMetric, precision: Precision, sparse: bool, currency: str) -> D.MetricKey:
@@ -94,14 +118,31 @@ class Chip:
         description="Why the graph has no offer for this chip (e.g. sold only through OEMs)."
     )
     form_factor: str | None = strawberry.field(description="Form factor, e.g. SXM5, PCIe.")
-    launch_date: dt.date | None = strawberry.field(description="Launch date.")
+    launch_date: dt.date | None = strawberry.field(
+        description="Launch date (its first day when only the month or year is known: see "
+        "launchDatePrecision).")
+    launch_precision: str | None = strawberry.field(
+        name="launchDatePrecision", description="day, month or year: how precisely the source "
+        "gives the launch date.")
     exact_match: list[str] = strawberry.field(description="Wikidata item IRIs (skos:exactMatch).")
+    alt_labels: list[str] = strawberry.field(
+        name="altNames", description="Other names: submitters' spellings (MLPerf), short names.")
+    instruction_sets: list[str] = strawberry.field(
+        description="Instruction sets the chip implements (x86-64, AVX2, Intel AMX …).")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
     statements: list[Figure] = strawberry.field(resolver=_statements, description=STATEMENTS_DOC)
     components: list[Component] = strawberry.field(description="Parts of a superchip.")
     for _prop, _doc in CHIP_FIGURES.items():
         locals()[_prop] = figure_field(_prop, _doc + " The preferred statement.")
     del _prop, _doc
+
+    @strawberry.field(description="Figures the graph states have no value, with the source "
+                      "that shows it: not published by the vendor, or not supported.")
+    def absences(self, info: Info) -> list[Absence]:
+        c = cat(info)
+        return [Absence(property=p, kind=k, note=n,
+                        sources=[c.sources[s] for s in ids if s in c.sources])  # type: ignore
+                for p, k, n, ids in self.absences]  # type: ignore[attr-defined]
 
     @strawberry.field(description="The vendor.")
     def vendor(self, info: Info) -> Vendor:
@@ -167,22 +208,32 @@ class Chip:
         found = [D.best(self, "compute" + p.value, sparse) for p in names]  # type: ignore[arg-type]
         return [f for f in found if f is not None]  # type: ignore[misc]
 
-    @strawberry.field(description="Preferred purchase price (launch MSRP or street) in currency.")
-    def price(self, info: Info, currency: Currency = "USD") -> DerivedMetric:
-        return D.price(cat(info), self.id, currency)  # type: ignore[return-value]
+    @strawberry.field(description="Price of one chip in currency: with PURCHASE the preferred "
+                      "launch MSRP or street price, with CLOUD_HOURLY an on-demand rate per "
+                      "chip-hour; an offer for several units is divided by its unitCount, and a "
+                      "chip sold only inside a system takes that system's price per chip. The "
+                      "inputs name the offer used.")
+    def price(self, info: Info, currency: Currency = "USD",
+              price_basis: PriceBasis = PriceBasis.PURCHASE) -> DerivedMetric:
+        return D.price(cat(info), self.id, currency, price_basis)  # type: ignore[return-value]
 
-    @strawberry.field(description="Memory per unit of money (GB per currency unit).")
-    def memory_per_dollar(self, info: Info, currency: Currency = "USD") -> DerivedMetric:
-        return D.memory_per_dollar(cat(info), self, currency)  # type: ignore
+    @strawberry.field(description="Memory per unit of money (GB per currency unit; per "
+                      "currency unit per hour with CLOUD_HOURLY). The inputs name the price.")
+    def memory_per_dollar(self, info: Info, currency: Currency = "USD",
+                          price_basis: PriceBasis = PriceBasis.PURCHASE) -> DerivedMetric:
+        return D.memory_per_dollar(cat(info), self, currency, price_basis)  # type: ignore
 
     @strawberry.field(description="Memory bandwidth per unit of money (GB/s per currency unit).")
-    def bandwidth_per_dollar(self, info: Info, currency: Currency = "USD") -> DerivedMetric:
-        return D.bandwidth_per_dollar(cat(info), self, currency)  # type: ignore
+    def bandwidth_per_dollar(self, info: Info, currency: Currency = "USD",
+                             price_basis: PriceBasis = PriceBasis.PURCHASE) -> DerivedMetric:
+        return D.bandwidth_per_dollar(cat(info), self, currency, price_basis)  # type: ignore
 
     @strawberry.field(description="Compute per unit of money (TFLOPS per currency unit).")
     def flops_per_dollar(self, info: Info, precision: Precision = Precision.BF16,
-                         sparse: bool = False, currency: Currency = "USD") -> DerivedMetric:
-        return D.flops_per_dollar(cat(info), self, precision.value, sparse, currency)  # type: ignore
+                         sparse: bool = False, currency: Currency = "USD",
+                         price_basis: PriceBasis = PriceBasis.PURCHASE) -> DerivedMetric:
+        return D.flops_per_dollar(cat(info), self, precision.value, sparse,  # type: ignore
+                                  currency, price_basis)
 
     @strawberry.field(description="Compute per watt of maximum power (TFLOPS/W).")
     def flops_per_watt(self, info: Info, precision: Precision = Precision.BF16,
@@ -198,15 +249,15 @@ class Chip:
                       "host-visible device's memory.")
     def fits_model(self, info: Info, parameters: Params, bytes_per_parameter: BytesPer = 2.0,
                    overhead_fraction: Overhead = 0.0) -> ModelFit:
-        return D.fits_model(cat(info), self, parameters, bytes_per_parameter,  # type: ignore
-                            overhead_fraction)
+        return D.fit(cat(info), self, parameter_count(parameters),  # type: ignore
+                     bytes_per_parameter, overhead_fraction)
 
     @strawberry.field(description="Host-visible devices needed to hold the model (devices; an "
                       "MI250X package counts as 2 devices of 64 GB).")
     def devices_needed(self, info: Info, parameters: Params, bytes_per_parameter: BytesPer = 2.0,
                        overhead_fraction: Overhead = 0.0) -> DerivedMetric:
-        return D.devices_needed(cat(info), self, parameters, bytes_per_parameter,  # type: ignore
-                                overhead_fraction)
+        return D.devices_needed(cat(info), self, parameter_count(parameters),  # type: ignore
+                                bytes_per_parameter, overhead_fraction)
 
     @strawberry.field(description="This chip's metric ÷ another chip's (×).")
     def relative_to(self, info: Info, chip: strawberry.ID, metric: ChipMetric,
@@ -239,6 +290,20 @@ class System:
     def software_stacks(self, info: Info) -> list[SoftwareStack]:
         return _entities("stacks", self.stack_ids, info)  # type: ignore[attr-defined]
 
+    @strawberry.field(description="The benchmark round the system was described in, if any.")
+    def round(self, info: Info) -> BenchmarkRound | None:
+        return _entity("rounds", self.round_id, info)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Who submitted the system's results (joint submissions "
+                      "name each organisation).")
+    def submitters(self, info: Info) -> list[Organization]:
+        return _entities("organizations", self.submitter_ids, info)  # type: ignore
+
+    @strawberry.field(description="The same configuration (submitter and system name) in "
+                      "earlier rounds, described again there.")
+    def same_configuration_as(self, info: Info) -> list[System]:
+        return _entities("systems", self.same_configuration_ids, info)  # type: ignore
+
     @strawberry.field(description="Benchmark results of this system.")
     def benchmark_results(self, info: Info) -> list[BenchmarkResult]:
         return list(cat(info).results_of.get(self.id, []))  # type: ignore[arg-type]
@@ -249,20 +314,20 @@ class System:
 
     @strawberry.field(description="Accelerators in the system (count).")
     def accelerator_count(self, info: Info) -> int:
-        return D.accelerator_count(cat(info), self)  # type: ignore[arg-type]
+        return R.accelerator_count(cat(info), self)  # type: ignore[arg-type]
 
     @strawberry.field(description="Σ count × memory of the accelerators (GB).")
     def total_accelerator_memory(self, info: Info) -> DerivedMetric:
-        return D.system_total(cat(info), self, "memoryCapacity")  # type: ignore
+        return R.system_total(cat(info), self, "memoryCapacity")  # type: ignore
 
     @strawberry.field(description="Σ count × memory bandwidth of the accelerators (GB/s).")
     def aggregate_bandwidth(self, info: Info) -> DerivedMetric:
-        return D.system_total(cat(info), self, "memoryBandwidth")  # type: ignore
+        return R.system_total(cat(info), self, "memoryBandwidth")  # type: ignore
 
     @strawberry.field(description="The system's price, or the sum of its parts' prices when "
                       "every part has one (in currency).")
     def price(self, info: Info, currency: Currency = "USD") -> DerivedMetric:
-        return D.system_price(cat(info), self, currency)  # type: ignore
+        return R.system_price(cat(info), self, currency)  # type: ignore
 
 
 @strawberry.type(description="A benchmark (MLPerf GPT-3 training, a BF16 matmul probe …).")
@@ -273,10 +338,30 @@ class Benchmark:
     lower_is_better: bool = strawberry.field(description="True for times (minutes to train).")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
+    suite: str | None = strawberry.field(description="training or inference (MLPerf).")
+    benchmark_model: str | None = strawberry.field(description="The reference model.")
+    benchmark_dataset: str | None = strawberry.field(description="The dataset.")
+    quality_target: str | None = strawberry.field(description="The quality a run must reach.")
+
     @strawberry.field(description="The datasheet figure it measures (e.g. computeBF16), if any.")
     def measures(self) -> str | None:
         m = self.measures  # type: ignore[has-type]
         return None if m is None else m.rsplit("#", 1)[-1]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The suite's identifier (MLPerf's folder or model name, "
+                      "e.g. gpt3, llama2-70b).")
+    def benchmark_id(self) -> str | None:
+        return self.benchmark_key  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field(description="The round in which the benchmark first appeared, if recorded.")
+    def introduced_in(self, info: Info) -> BenchmarkRound | None:
+        return _entity("rounds", self.introduced_in_id, info)  # type: ignore[attr-defined]
+
+    training_precision: str | None = strawberry.field(
+        description="Precision a training benchmark's matrix products run in (BF16 …), if stated.")
+    model_parameters = figure_field("modelParameters", "Parameters of the benchmark's model "
+                                    "(billion), if stated: with a training result in tokens/s "
+                                    "it gives the achieved FLOP/s (6 × parameters × tokens/s).")
 
 
 @strawberry.type(description="An observation: a system's result in a benchmark.")
@@ -285,14 +370,19 @@ class BenchmarkResult:
     name: str = strawberry.field(description="English label.")
     method: str = strawberry.field(description="How the result was obtained.")
     result_time: dt.date | None = strawberry.field(description="When it was measured/published.")
-    division: Concept | None = strawberry.field(description="Closed or Open (MLPerf).")
+    division: Concept | None = strawberry.field(description="Closed or Open (MLPerf); results of "
+                                               "different divisions are never compared.")
+    scenario: Concept | None = strawberry.field(description="Inference scenario (Offline, "
+                                               "Server, Interactive, SingleStream, MultiStream).")
+    accuracy_target: float | None = strawberry.field(
+        description="Accuracy kept, in % of the reference model's (MLPerf Inference 99 or 99.9).")
     category: Concept | None = strawberry.field(description="Available, Preview, Research …")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
     statements: list[Figure] = strawberry.field(resolver=_statements, description=STATEMENTS_DOC)
 
     @strawberry.field(description="The preferred result value (in its stated unit).")
     def result(self) -> Figure:
-        return D.result_figure(self)  # type: ignore[arg-type,return-value]
+        return R.result_figure(self)  # type: ignore[arg-type,return-value]
 
     @strawberry.field(description="Every result statement.")
     def results(self) -> list[Figure]:
@@ -306,6 +396,25 @@ class BenchmarkResult:
     def system(self, info: Info) -> System:
         return _entity("systems", self.system_id, info)  # type: ignore
 
+    @strawberry.field(description="The round the result was published in, if any.")
+    def round(self, info: Info) -> BenchmarkRound | None:
+        return _entity("rounds", self.round_id, info)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Throughput per accelerator of the system (the result's unit "
+                      "per accelerator; null with the reason for times).")
+    def per_accelerator(self, info: Info) -> DerivedMetric:
+        return R.per_accelerator(cat(info), self)  # type: ignore[arg-type,return-value]
+
+    @strawberry.field(description="Throughput per unit of the system's price (the result's unit "
+                      "per currency unit; the system's price or the sum of its parts').")
+    def throughput_per_dollar(self, info: Info, currency: Currency = "USD") -> DerivedMetric:
+        return R.throughput_per_price(cat(info), self, currency)  # type: ignore
+
+    @strawberry.field(description="Throughput per watt of the accelerators' maximum power "
+                      "(Σ count × maxPower; the result's unit per W).")
+    def throughput_per_watt(self, info: Info) -> DerivedMetric:
+        return R.throughput_per_watt(cat(info), self)  # type: ignore[arg-type,return-value]
+
     @strawberry.field(description="Software versions used.")
     def software_versions(self, info: Info) -> list[StackVersion]:
         return _entities("stack_versions", self.software_version_ids, info)  # type: ignore
@@ -314,24 +423,27 @@ class BenchmarkResult:
     def accelerator_count(self, info: Info) -> int:
         c = cat(info)
         system = c.systems.get(self.system_id)  # type: ignore[attr-defined]
-        return D.accelerator_count(c, system) if system else 0
+        return R.accelerator_count(c, system) if system else 0
 
-    @strawberry.field(description="How many times better than another result of the same "
-                      "benchmark (×; for times: other ÷ this).")
+    @strawberry.field(description="How many times better than another result (×; for times: "
+                      "other ÷ this). Null, with the reason, unless both are of the same "
+                      "benchmark, round, scenario, accuracy target and division and ran on the "
+                      "same accelerators.")
     def speedup_over(self, info: Info, other: strawberry.ID) -> DerivedMetric:
         c = cat(info)
-        return D.speedup(c, self, c.resolve(c.results, other))  # type: ignore
+        return R.speedup(c, self, c.resolve(c.results, other))  # type: ignore
 
     @strawberry.field(description="Speed-up over another result ÷ the ratio of accelerator "
-                      "counts (×; 1.0 = linear scaling).")
+                      "counts (×; 1.0 = linear scaling); only between comparable results, as "
+                      "speedupOver.")
     def scaling_efficiency(self, info: Info, other: strawberry.ID) -> DerivedMetric:
         c = cat(info)
-        return D.scaling_efficiency(c, self, c.resolve(c.results, other))  # type: ignore
+        return R.scaling_efficiency(c, self, c.resolve(c.results, other))  # type: ignore
 
     @strawberry.field(description="Measured value ÷ the datasheet peak of the figure the "
                       "benchmark measures, summed over the system's accelerators (×).")
     def measured_vs_peak(self, info: Info) -> DerivedMetric:
-        return D.measured_vs_peak(cat(info), self)  # type: ignore
+        return R.measured_vs_peak(cat(info), self)  # type: ignore
 
 
 _unused = (C,)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -93,15 +94,43 @@ def _error(message: str, **extensions: Any) -> dict[str, Any]:
     return {"message": message, **({"extensions": extensions} if extensions else {})}
 
 
+#: Deepest JSON nesting a request body or a variables parameter may have (Python's parser
+#: recurses per level and fails near 1,000; a GraphQL request needs a few dozen at most).
+MAX_JSON_DEPTH = 64
+_JSON_OPAQUE = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def json_depth(text: bytes) -> int:
+    """How deep arrays and objects nest in JSON ``text`` (outside strings)."""
+    depth = deepest = 0
+    for char in _JSON_OPAQUE.sub(b'""', text):
+        if char in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in b"]}":
+            depth -= 1
+    return deepest
+
+
+def load_json(text: bytes | str, what: str) -> Any:
+    """``text`` parsed as JSON; a 400 naming ``what`` and the reason when it does not parse
+    or nests deeper than :data:`MAX_JSON_DEPTH`."""
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
+        raise RequestError(400, [Exceeded("JSON nesting depth", depth, MAX_JSON_DEPTH).as_error()])
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise RequestError(400, [_error(f"{what} is not valid JSON: {exc}")]) from None
+
+
 def _json_param(raw: Any, name: str, from_url: bool) -> dict[str, Any] | None:
     """A map parameter (variables, extensions): null or an object; GET sends it as JSON text."""
     if raw is None:
         return None
     if isinstance(raw, str) and from_url:
-        try:
-            raw = json.loads(raw)
-        except ValueError as exc:
-            raise RequestError(400, [_error(f"{name} is not valid JSON: {exc}")]) from None
+        raw = load_json(raw, name)
     if raw is not None and not isinstance(raw, dict):
         raise RequestError(400, [_error(f"{name} must be a map (JSON object) or null")])
     return raw
@@ -154,11 +183,7 @@ async def request_params(request: Request, limits: Limits) -> Params:
         raise RequestError(415, [_error(f"unsupported Content-Type {ctype}; use application/json")])
     if not body:
         raise RequestError(400, [_error("POST needs a request body")])
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestError(400, [_error(f"the body is not valid JSON: {exc}")]) from None
-    return params_from(data)
+    return params_from(load_json(body, "the body"))
 
 
 def _request_error(errors: list[GraphQLError]) -> RequestError:

@@ -3,8 +3,12 @@
 A where-object matches an entity when every field set on it matches (AND of the fields);
 ``AND`` needs all listed objects to match, ``OR`` any, ``NOT`` none. A comparison on a
 missing value (a chip with no price, say) is false, whichever operator is used, except
-``ne`` and ``eq: null``-free negations through ``NOT``. Relation filters (a chip's software
-stacks, interconnects, vendor; a system's components) match when ANY related entity does.
+``ne`` (a missing value differs from any number) and negations through ``NOT``;
+``isNull: true`` selects the entities that lack the value, ``isNull: false`` those that have
+it. The list answer counts the entities a comparison dropped only because the value was
+missing (``excludedMissing``), so a filter never hides them silently. Relation filters (a
+chip's software stacks, interconnects, vendor; a system's components) match when ANY
+related entity does.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from enum import Enum
 from typing import Any
 
@@ -39,6 +44,8 @@ class FloatFilter:
     gt: float | None = None
     gte: float | None = None
     in_: list[float] | None = strawberry.field(default=None, name="in")
+    is_null: bool | None = strawberry.field(
+        default=None, description="true: only entities without this value; false: only with it.")
 
 
 @strawberry.input(description="Comparisons on text; `contains` ignores case.")
@@ -49,6 +56,8 @@ class StringFilter:
     contains: str | None = None
     lt: str | None = None
     gt: str | None = None
+    is_null: bool | None = strawberry.field(
+        default=None, description="true: only entities without this value; false: only with it.")
 
 
 @strawberry.input(description="Comparisons on a calendar date (ISO 8601).")
@@ -59,6 +68,8 @@ class DateFilter:
     lte: dt.date | None = None
     gt: dt.date | None = None
     gte: dt.date | None = None
+    is_null: bool | None = strawberry.field(
+        default=None, description="true: only entities without this value; false: only with it.")
 
 
 @strawberry.input(description="A compute-based metric at a precision, and comparisons on it.")
@@ -67,14 +78,16 @@ class PrecisionFilter(FloatFilter):
     sparse: bool = False
 
 
-@strawberry.input(description="A model-size metric (parameters in billions) and comparisons.")
+@strawberry.input(description="A model-size metric (parameters: a count, 65.2e9 for LLaMA-65B) "
+                  "and comparisons.")
 class ModelFilter(FloatFilter):
     parameters: float = 0.0
     bytes_per_parameter: float = 2.0
     overhead_fraction: float = 0.0
 
 
-@strawberry.input(description="Whether a model (parameters in billions) fits one device.")
+@strawberry.input(description="Whether a model (parameters: a count, 65.2e9 for LLaMA-65B) fits "
+                  "one device.")
 class ModelFitFilter:
     parameters: float
     bytes_per_parameter: float = 2.0
@@ -125,6 +138,10 @@ def compare(value: Any, flt: Any) -> bool:
     for name, operand in set_fields(flt):
         if name in _PARAMS:
             continue
+        if name == "is_null":
+            if (value is None) != operand:
+                return False
+            continue
         if name == "eq" and isinstance(flt, ModelFitFilter):
             if value is None or bool(value) != operand:
                 return False
@@ -142,6 +159,8 @@ def compare(value: Any, flt: Any) -> bool:
 
 
 Getter = Callable[[Any, Any], Any]
+#: While a list is filtered: the IRIs of entities a comparison saw without a value.
+MISSED: ContextVar[set[str] | None] = ContextVar("hwkg_missed", default=None)
 
 
 class Matcher:
@@ -174,4 +193,9 @@ class Matcher:
         if name in self.relations:
             related, matcher = self.relations[name]
             return any(matcher(r, flt) for r in related(entity))
-        return compare(self.getters[name](entity, flt), flt)
+        value = self.getters[name](entity, flt)
+        matched = compare(value, flt)
+        missed = MISSED.get()
+        if not matched and value is None and missed is not None:
+            missed.add(entity.id)
+        return matched

@@ -1,5 +1,8 @@
 """``orderBy``: a list of one-key objects (``{memoryPerDollar: DESC}``), applied in order.
 
+Each item sets exactly one key: an item with two keys is an error that says so (GraphQL
+input objects carry no key order, so ``{a: DESC, b: ASC}`` could not be honoured).
+
 Entities without a value for a key sort after those with one, in either direction; the
 IRI is always the last tie-breaker, so pages are stable across requests.
 """
@@ -28,12 +31,19 @@ class PrecisionOrder:
     sparse: bool = False
 
 
-@strawberry.input(description="Order by a model-size metric (parameters in billions).")
+@strawberry.input(description="Order by a model-size metric (parameters: a count, 65.2e9 for "
+                  "LLaMA-65B).")
 class ModelOrder:
     parameters: float
     direction: Direction = Direction.ASC
     bytes_per_parameter: float = 2.0
     overhead_fraction: float = 0.0
+
+
+def camel(name: str) -> str:
+    """A Python field name as the GraphQL schema spells it (max_power → maxPower)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def direction_of(spec: Any) -> Direction:
@@ -46,8 +56,14 @@ def sort(items: Sequence[Any], order: Sequence[Any] | None,
     """``items`` sorted by each order object's keys in turn, then by ``id``."""
     out = sorted(items, key=lambda e: e.id)
     keys: list[tuple[str, Any]] = []
-    for obj in order or []:
-        keys.extend(set_fields(obj))
+    for i, obj in enumerate(order or []):
+        fields = list(set_fields(obj))
+        if len(fields) != 1:
+            names = ", ".join(camel(name) for name, _ in fields) or "none"
+            raise ValueError(
+                f"orderBy item {i} sets {len(fields)} keys ({names}): give exactly one key per "
+                "item, in the order to apply them, e.g. [{computeBF16: DESC}, {maxPower: ASC}]")
+        keys.extend(fields)
     for name, spec in reversed(keys):
         values = [(getters[name](e, spec), e) for e in out]
         present = [(v, e) for v, e in values if v is not None]

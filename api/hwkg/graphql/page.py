@@ -1,7 +1,11 @@
 """The GraphiQL page: loads React, ReactDOM and GraphiQL from ``/assets/…`` (npm packages
-installed at setup), never from a CDN, so it works without internet."""
+installed at setup), never from a CDN, so it works without internet. It is rendered in the
+site's layout (:mod:`hwkg.web.pages`), with the same header as every other page."""
 
 from __future__ import annotations
+
+from hwkg import __version__
+from hwkg.web import assets, pages
 
 DEFAULT_QUERY = """# Five chips with the most memory per US dollar, with their prices' sources.
 {
@@ -17,36 +21,8 @@ DEFAULT_QUERY = """# Five chips with the most memory per US dollar, with their p
 }
 """
 
-PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>hwkg GraphQL</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/assets/graphiql/graphiql.min.css">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL… (needs JavaScript and the npm assets from scripts/setup)</div>
-<script src="/assets/react/react.production.min.js"></script>
-<script src="/assets/react-dom/react-dom.production.min.js"></script>
-<script src="/assets/graphiql/graphiql.min.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
-  const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(React.createElement(GraphiQL, {
-    fetcher: fetcher,
-    defaultQuery: __DEFAULT_QUERY__,
-    defaultEditorToolsVisibility: true,
-  }));
-</script>
-</body>
-</html>
-"""
-
 
 def html() -> str:
-    """The page's HTML."""
-    import json
-
-    return PAGE.replace("__DEFAULT_QUERY__", json.dumps(DEFAULT_QUERY).replace("</", "<\\/"))
+    """The page's HTML: ``templates/graphiql.html``, inside the site's layout (header, links)."""
+    return pages.environment().get_template("graphiql.html").render(
+        version=__version__, default_query=DEFAULT_QUERY, how=assets.HOW)

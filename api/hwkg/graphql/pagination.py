@@ -37,6 +37,9 @@ class Connection(Generic[T]):
     nodes: list[T]
     edges: list[Edge[T]]
     page_info: PageInfo
+    excluded_missing: int = strawberry.field(
+        default=0, description="Entities the `where` filter dropped only because a value it "
+        "compared was missing (no price, no power figure …); find them with `isNull: true`.")
 
 
 def encode(position: int) -> str:
@@ -54,7 +57,8 @@ def decode(cursor: str) -> int:
     raise GraphQLError(f"invalid cursor {cursor!r}: pass a cursor from a previous page")
 
 
-def page(items: list[T], first: int | None, after: str | None) -> Connection[T]:
+def page(items: list[T], first: int | None, after: str | None,
+         excluded_missing: int = 0) -> Connection[T]:
     """The page of ``items`` after the cursor ``after``, at most ``first`` long."""
     size = LIMITS.default_page if first is None else first
     if size < 0:
@@ -69,4 +73,5 @@ def page(items: list[T], first: int | None, after: str | None) -> Connection[T]:
         has_next_page=start + size < len(items), has_previous_page=start > 0,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None)
-    return Connection(total_count=len(items), nodes=chunk, edges=edges, page_info=info)
+    return Connection(total_count=len(items), nodes=chunk, edges=edges, page_info=info,
+                      excluded_missing=excluded_missing)

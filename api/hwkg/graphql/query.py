@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from hwkg.graphql import derived as D
-from hwkg.graphql.chip import CHIP_FIGURES, Benchmark, BenchmarkResult, Chip, System
+from hwkg.derived import figures as D
+from hwkg.derived import results as R
+from hwkg.derived.prices import PriceBasis
+from hwkg.graphql import planner
+from hwkg.graphql.chip import (
+    CHIP_FIGURES,
+    Benchmark,
+    BenchmarkResult,
+    Chip,
+    System,
+    parameter_count,
+)
 from hwkg.graphql.filters import (
+    MISSED,
     DateFilter,
     FloatFilter,
     LinkWhere,
@@ -23,7 +34,16 @@ from hwkg.graphql.filters import (
 )
 from hwkg.graphql.ordering import Direction, ModelOrder, PrecisionOrder, sort
 from hwkg.graphql.pagination import Connection, page
-from hwkg.graphql.types import Interconnect, SoftwareStack, Source, Vendor, cat
+from hwkg.graphql.planner import InferencePlan, InferenceRanking, TrainingPlan, TrainingRanking
+from hwkg.graphql.types import (
+    BenchmarkRound,
+    Interconnect,
+    Organization,
+    SoftwareStack,
+    Source,
+    Vendor,
+    cat,
+)
 from hwkg.readmodel import catalog as C
 
 FIGURE_UNITS = "in the property's canonical unit (GB, GB/s, W, TFLOPS, TOPS, MHz, nm, count)"
@@ -111,6 +131,15 @@ class BenchmarkResultWhere:
     id: StringFilter | None = None
     name: StringFilter | None = None
     benchmark: NamedWhere | None = None
+    round: NamedWhere | None = strawberry.field(
+        default=None, description="The round (e.g. name contains 'Training v4.0', id "
+        "mlperf-training-v4.0).")
+    scenario: NamedWhere | None = strawberry.field(
+        default=None, description="The inference scenario (name Offline, Server …).")
+    division: NamedWhere | None = strawberry.field(
+        default=None, description="The division (name Closed or Open).")
+    submitter: NamedWhere | None = strawberry.field(
+        default=None, description="Any organisation that submitted the system.")
     system: SystemWhere | None = None
     chip: ChipWhere | None = strawberry.field(default=None, description="Any chip of the system.")
     result: FloatFilter | None = None
@@ -158,7 +187,8 @@ def _value(d: D.Derived) -> float | None:
     return d.value
 
 
-def _chip_getters(c: C.Catalog) -> dict[str, Callable[[Any, Any], Any]]:
+def _chip_getters(c: C.Catalog, basis: PriceBasis = PriceBasis.PURCHASE
+                  ) -> dict[str, Callable[[Any, Any], Any]]:
     def metric(name: str) -> Callable[[Any, Any], Any]:
         # The same filter/order object is passed for every chip: build its key and find its
         # memo table once, then look chips up in it.
@@ -166,12 +196,14 @@ def _chip_getters(c: C.Catalog) -> dict[str, Callable[[Any, Any], Any]]:
 
         def get(chip: Any, arg: Any) -> Any:
             if last[0] is not arg:
+                params = getattr(arg, "parameters", None)
                 key = D.MetricKey(
                     name, getattr(getattr(arg, "precision", None), "value", "BF16"),
                     bool(getattr(arg, "sparse", False)), "USD",
-                    float(getattr(arg, "parameters", 0.0)),
+                    parameter_count(params) if params is not None else 0.0,
                     float(getattr(arg, "bytes_per_parameter", 2.0)),
-                    float(getattr(arg, "overhead_fraction", 0.0)))
+                    float(getattr(arg, "overhead_fraction", 0.0)),
+                    basis.value)
                 last[:] = [arg, key, D.metric_table(c, key)]
             found = last[2].get(chip.id)
             return (found if found is not None else D.chip_metric(c, chip, last[1])).value
@@ -215,8 +247,8 @@ LINK = Matcher({"id": _ids, "name": lambda e, _: e.name, "kind": lambda e, _: e.
                 "link_bandwidth": lambda e, _: e.link_bandwidth})
 
 
-def chip_matcher(c: C.Catalog) -> Matcher:
-    return Matcher(_chip_getters(c), {
+def chip_matcher(c: C.Catalog, basis: PriceBasis = PriceBasis.PURCHASE) -> Matcher:
+    return Matcher(_chip_getters(c, basis), {
         "vendor": (lambda e: [x for x in [c.vendors.get(e.vendor_id or "")] if x], NAMED),
         "software_stack": (lambda e: [c.stacks[s] for s in e.stack_ids if s in c.stacks], NAMED),
         "interconnect": (lambda e: _links(c, e), LINK),
@@ -226,10 +258,10 @@ def chip_matcher(c: C.Catalog) -> Matcher:
 def _system_getters(c: C.Catalog) -> dict[str, Callable[[Any, Any], Any]]:
     return {
         "id": _ids, "name": lambda e, _: e.name,
-        "accelerator_count": lambda e, _: float(D.accelerator_count(c, e)),
-        "total_accelerator_memory": lambda e, _: D.system_total(c, e, "memoryCapacity").value,
-        "aggregate_bandwidth": lambda e, _: D.system_total(c, e, "memoryBandwidth").value,
-        "price": lambda e, _: D.system_price(c, e).value,
+        "accelerator_count": lambda e, _: float(R.accelerator_count(c, e)),
+        "total_accelerator_memory": lambda e, _: R.system_total(c, e, "memoryCapacity").value,
+        "aggregate_bandwidth": lambda e, _: R.system_total(c, e, "memoryBandwidth").value,
+        "price": lambda e, _: R.system_price(c, e).value,
     }
 
 
@@ -245,13 +277,13 @@ def system_matcher(c: C.Catalog) -> Matcher:
 def _result_getters(c: C.Catalog) -> dict[str, Callable[[Any, Any], Any]]:
     def count(e: Any, _: Any) -> float | None:
         system = c.systems.get(e.system_id)
-        return float(D.accelerator_count(c, system)) if system else None
+        return float(R.accelerator_count(c, system)) if system else None
 
     return {
         "id": _ids, "name": lambda e, _: e.name, "result_time": lambda e, _: e.result_time,
-        "result": lambda e, _: (f.value if (f := D.result_figure(e)) else None),
+        "result": lambda e, _: (f.value if (f := R.result_figure(e)) else None),
         "accelerator_count": count,
-        "measured_vs_peak": lambda e, _: D.measured_vs_peak(c, e).value,
+        "measured_vs_peak": lambda e, _: R.measured_vs_peak(c, e).value,
     }
 
 
@@ -263,8 +295,17 @@ def result_matcher(c: C.Catalog) -> Matcher:
         parts = system.components if system else []
         return [c.chips[p.chip_id] for p in parts if p.chip_id in c.chips]
 
+    def submitters(e: Any) -> list[Any]:
+        system = c.systems.get(e.system_id)
+        ids = system.submitter_ids if system else []
+        return [c.organizations[i] for i in ids if i in c.organizations]
+
     return Matcher(_result_getters(c), {
         "benchmark": (lambda e: [x for x in [c.benchmarks.get(e.benchmark_id)] if x], NAMED),
+        "round": (lambda e: [x for x in [c.rounds.get(e.round_id or "")] if x], NAMED),
+        "scenario": (lambda e: [e.scenario] if e.scenario else [], NAMED),
+        "division": (lambda e: [e.division] if e.division else [], NAMED),
+        "submitter": (submitters, NAMED),
         "system": (lambda e: [x for x in [c.systems.get(e.system_id)] if x], systems),
         "chip": (chips_of, chips),
     })
@@ -273,8 +314,14 @@ def result_matcher(c: C.Catalog) -> Matcher:
 def _listing(items: list[Any], matcher: Matcher, where: Any, order: Any,
              getters: dict[str, Callable[[Any, Any], Any]], first: int | None,
              after: str | None) -> Connection[Any]:
-    found = [e for e in items if matcher(e, where)]
-    return page(sort(found, order, getters), first, after)
+    token = MISSED.set(set())
+    try:
+        found = [e for e in items if matcher(e, where)]
+        missed = MISSED.get() or set()
+    finally:
+        MISSED.reset(token)
+    excluded = len(missed - {e.id for e in found})
+    return page(sort(found, order, getters), first, after, excluded)
 
 
 First = strawberry.argument(description="Page size (default 20, at most 100).")
@@ -282,6 +329,26 @@ First = strawberry.argument(description="Page size (default 20, at most 100).")
 
 @strawberry.type(description="hwkg: AI hardware knowledge graph. Figures carry units and sources.")
 class Query:
+    plan_training: TrainingPlan = strawberry.field(
+        resolver=planner.plan_training,
+        description="Plan training a model on a chip (or `systems` of a system): compute "
+        "(6·P·D), time at dense peak × MFU, memory for weights, gradients and optimizer state, "
+        "energy and cost (CLOUD_HOURLY: devices × rate × hours; PURCHASE: devices × price). "
+        "Without `devices`, the fewest that hold the state and finish within `maxDays`.")
+    plan_inference: InferencePlan = strawberry.field(
+        resolver=planner.plan_inference,
+        description="Plan serving a model on a chip or system: devices to hold weights and KV "
+        "cache, decode throughput ceilings from memory bandwidth and compute, cost, and measured "
+        "results for `mlperfModel` beside them.")
+    training_options: TrainingRanking = strawberry.field(
+        resolver=planner.rank_training,
+        description="Every accelerator's cheapest configuration that trains the workload within "
+        "`maxDays`, cheapest first, and the chips left out with the reason.")
+    inference_options: InferenceRanking = strawberry.field(
+        resolver=planner.rank_inference,
+        description="Every accelerator's smallest configuration that serves the workload at "
+        "`targetTokensPerSecond` (by the decode ceilings), fewest devices first, and the chips "
+        "left out with the reason.")
     @strawberry.field(description="A chip by IRI, prefix:slug or slug.")
     def chip(self, info: Info, id: strawberry.ID) -> Chip | None:
         c = cat(info)
@@ -290,10 +357,14 @@ class Query:
     @strawberry.field(description="Chips matching `where`, ordered by `orderBy` then IRI.")
     def chips(self, info: Info, where: ChipWhere | None = None,
               order_by: list[ChipOrder] | None = None, first: int | None = None,
-              after: str | None = None) -> Connection[Chip]:
+              after: str | None = None,
+              price_basis: Annotated[PriceBasis, strawberry.argument(
+                  description="The price that price, memoryPerDollar, bandwidthPerDollar and "
+                  "flopsPerDollar use in where and orderBy: PURCHASE (USD) or CLOUD_HOURLY "
+                  "(USD per chip-hour).")] = PriceBasis.PURCHASE) -> Connection[Chip]:
         c = cat(info)
-        return _listing(list(c.chips.values()), chip_matcher(c), where, order_by,
-                        _chip_getters(c), first, after)
+        return _listing(list(c.chips.values()), chip_matcher(c, price_basis), where, order_by,
+                        _chip_getters(c, price_basis), first, after)
 
     @strawberry.field(description="A system by IRI or slug.")
     def system(self, info: Info, id: strawberry.ID) -> System | None:
@@ -325,6 +396,16 @@ class Query:
     @strawberry.field(description="Benchmarks.")
     def benchmarks(self, info: Info) -> list[Benchmark]:
         return sorted(cat(info).benchmarks.values(), key=lambda b: b.id)  # type: ignore
+
+    @strawberry.field(description="Benchmark rounds (MLPerf Training v3.0 …), oldest first.")
+    def rounds(self, info: Info) -> list[BenchmarkRound]:
+        def key(r: Any) -> tuple[str, tuple[int, ...]]:
+            return r.suite, tuple(int(p) for p in r.round_version.split(".") if p.isdigit())
+        return sorted(cat(info).rounds.values(), key=key)  # type: ignore[arg-type]
+
+    @strawberry.field(description="Organisations that submitted benchmark results.")
+    def organizations(self, info: Info) -> list[Organization]:
+        return sorted(cat(info).organizations.values(), key=lambda o: o.id)  # type: ignore
 
     @strawberry.field(description="Interconnects matching `where`.")
     def interconnects(self, info: Info, where: NamedFilter | None = None,

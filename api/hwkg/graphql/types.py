@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from hwkg.graphql import derived as D
+from hwkg.derived import figures as D
 from hwkg.readmodel import catalog as C
 
 ChipRef = Annotated["Chip", strawberry.lazy("hwkg.graphql.chip")]  # type: ignore[name-defined]  # noqa: F821
@@ -155,11 +155,28 @@ class DerivedMetric:
     inputs: list[MetricInput] = strawberry.field(description="The inputs used.")
 
 
-@strawberry.type(description="Whether a model fits in one host-visible device.")
-class ModelFit(DerivedMetric):
-    @strawberry.field(description="True when one device holds the model; null when unknown.")
-    def fits(self) -> bool | None:
-        return None if self.value is None else self.value == 1.0
+@strawberry.type(description="A sourced 'no value': a figure the vendor does not publish, or a "
+                 "capability the chip does not have.")
+class Absence:
+    property: str = strawberry.field(description="The figure property, e.g. maxPower, computeFP8.")
+    kind: str = strawberry.field(description="NotPublished or NotSupported.")
+    note: str = strawberry.field(description="What the source shows.")
+    sources: list[Source] = strawberry.field(description="Where that is shown.")
+
+
+@strawberry.type(description="Whether a model's memory fits in one host-visible device, and "
+                 "the figures compared (GB = 10^9 bytes).")
+class ModelFit:
+    fits: bool | None = strawberry.field(
+        description="True when one device holds the model; null when an input is missing.")
+    devices: int | None = strawberry.field(
+        description="Host-visible devices that together hold it (an MI250X package is 2).")
+    needed_gb: float | None = strawberry.field(
+        description="Memory the model needs: parameters × bytes per parameter × (1 + overhead).")
+    device_gb: float | None = strawberry.field(
+        description="Memory one device offers (GPU-usable memory on unified-memory chips).")
+    reason: str | None = strawberry.field(description="Why a figure is null.")
+    inputs: list[MetricInput] = strawberry.field(description="The statements used.")
 
 
 def _input_entity(root: strawberry.Parent[D.MetricInput], info: Info) -> str | None:
@@ -195,6 +212,29 @@ class Vendor:
     @strawberry.field(description="Chips by this vendor.")
     def chips(self, info: Info) -> list[ChipRef]:
         return [c for c in cat(info).chips.values() if c.vendor_id == self.id]  # type: ignore
+
+
+@strawberry.type(description="One published round of a benchmark suite (MLPerf Training v4.0, "
+                 "MLPerf Inference v5.1): results compare only within their round.")
+class BenchmarkRound:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    slug: str = strawberry.field(description="Last IRI segment, e.g. mlperf-training-v4.0.")
+    name: str = strawberry.field(description="English name.")
+    round_version: str = strawberry.field(description="Version without the v, e.g. 4.0.")
+    suite: str = strawberry.field(description="training or inference.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+
+@strawberry.type(description="An organisation that submits benchmark results.")
+class Organization:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    slug: str = strawberry.field(description="Last IRI segment.")
+    name: str = strawberry.field(description="English name.")
+    sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
+
+    @strawberry.field(description="The chip vendor that is this same organisation, if any.")
+    def is_vendor(self, info: Info) -> Vendor | None:
+        return _entity("vendors", self.is_vendor_id, info)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="A chip-to-chip, host or network link technology.")
@@ -334,6 +374,14 @@ class Die:
 @strawberry.type(description="A price: an amount of money for a chip or system at a date.")
 class Offer:
     id: strawberry.ID = strawberry.field(description="IRI.")
+    unit_count: int = strawberry.field(
+        description="How many units of the chip or system the amount covers (a kit of 8: 8; an "
+        "8-GPU cloud instance-hour: 8). pricePerUnit divides by it.")
+    provider: str | None = strawberry.field(description="Who sells it (the cloud provider of an "
+                                            "hourly price).")
+    region: str | None = strawberry.field(description="Cloud region or market of the price.")
+    instance_type: str | None = strawberry.field(description="Cloud instance type, e.g. "
+                                                 "p5.48xlarge.")
     name: str = strawberry.field(description="English label.")
     amount: float = strawberry.field(description="Amount in `currency`.")
     offer_date: dt.date = strawberry.field(description="When the price applied.")
@@ -350,6 +398,13 @@ class Offer:
     @strawberry.field(description="IRI of the currency unit (QUDT).")
     def currency_iri(self) -> str:
         return self.currency  # type: ignore[has-type,no-any-return]
+
+    @strawberry.field(description="The amount ÷ unitCount, in `currency` (converted at the dated "
+                      "exchange rate nearest the offer; per hour for cloud prices).")
+    def price_per_unit(self, info: Info, currency: str = "USD") -> DerivedMetric:
+        from hwkg.derived.prices import per_unit
+
+        return per_unit(cat(info), self, currency)  # type: ignore[arg-type,return-value]
 
     @strawberry.field(description="IRI of what is offered (a chip or a system).")
     def offer_for(self) -> strawberry.ID:

@@ -8,13 +8,15 @@ guessed, never turned into a new chip:
    trailing clock (``CPU @ 2.00GHz``, ``@ 1.90GHz``), ``NN-Core``, ``Processor`` and
    ``CPU`` are dropped; ``+`` becomes ``plus``; every other run of non-alphanumerics is one
    hyphen. ``Intel(R) Xeon(R) Platinum 8462Y+`` → ``intel-xeon-platinum-8462y-plus``.
-2. **Alias table** (:data:`ALIASES`, below): a reviewed map from a normalised source
-   spelling to a chip slug, for spellings that name one product differently from its
-   graph slug (``habana-gaudi2`` → ``intel-gaudi2``; MLPerf's ``nvidia-h100-sxm-80gb`` is
-   the SXM5 part). Each entry says why. The target must exist in the graph.
-3. **Labels**: the normalised ``rdfs:label`` (@en) or ``skos:altLabel`` of an entity of the
-   wanted kind equals the normalised name.
-4. **Slug**: the entity's local name equals the normalised name.
+2. **Labels and aliases**, kept as data on the entity: the normalised ``rdfs:label``
+   (@en), ``skos:altLabel`` (another spelling of the same product, e.g. MLPerf's
+   ``NVIDIA H100-SXM5-80GB``) or ``skos:hiddenLabel`` (a submitter's wrong name, with an
+   ``rdfs:comment`` on the chip saying why) of an entity of the wanted kind equals the
+   normalised name. No table in code: a new spelling is one line in the chip's file.
+3. **Slug**: the entity's local name equals the normalised name.
+
+:func:`parts` splits a composite name (``A (x32), B (x16)``) into names with counts
+where the string states them.
 
 Interconnects are matched by :data:`LINK_PATTERNS` (a generation must be explicit:
 "NVLink" alone matches nothing), and only to interconnects present in the graph.
@@ -30,30 +32,6 @@ from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from hwkg.core.namespaces import ID
-
-#: normalised source spelling -> graph slug, with the reason for each entry.
-ALIASES: dict[str, str] = {
-    # MLPerf v3.0 system files write the SXM5 H100 as "H100-SXM-80GB"; the only 80 GB SXM H100.
-    "nvidia-h100-sxm-80gb": "nvidia-h100-sxm5-80gb",
-    # nvidia-smi's name for the H100 SXM5 80GB (the PCIe card reports "NVIDIA H100 PCIe").
-    "nvidia-h100-80gb-hbm3": "nvidia-h100-sxm5-80gb",
-    # MLPerf: "NVIDIA H100-PCIe" without memory; H100 PCIe ships only with 80 GB.
-    "nvidia-h100-pcie": "nvidia-h100-pcie-80gb",
-    # A100 SXM modules are SXM4. Dell writes "A100-SXM-80GB CTS" (its hw_notes say
-    # "GPU TDP:500W"); the suffix names a configuration of the same 80 GB SXM4 part.
-    "nvidia-a100-sxm-80gb-cts": "nvidia-a100-sxm4-80gb",
-    "nvidia-a100-sxm-80gb": "nvidia-a100-sxm4-80gb",
-    "nvidia-a100-sxm-40gb": "nvidia-a100-sxm4-40gb",
-    # Habana Labs is Intel's; the graph files Gaudi2 under Intel.
-    "habana-gaudi2": "intel-gaudi2",
-    "intel-gaudi2": "intel-gaudi2",
-    # nvidia-smi's name for the H200 SXM 141GB (the NVL card reports "NVIDIA H200 NVL");
-    # the measured file states 141 GB and a 700 W limit, the SXM part's.
-    "nvidia-h200": "nvidia-h200-sxm-141gb",
-    # xFusion's MLPerf v3.0 system files write "Platinum 6458Q"; Intel sells the 6458Q only as
-    # Xeon Gold 6458Q (its ARK row: 32 cores, 3.10 GHz base, as xFusion's files state).
-    "intel-xeon-platinum-6458q": "intel-xeon-gold-6458q",
-}
 
 #: regular expression over the lower-cased text -> interconnect slug.
 LINK_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -97,7 +75,7 @@ class Index:
         for subject in set(graph.subjects()):
             if isinstance(subject, URIRef) and str(subject).startswith(namespace):
                 index.slugs[str(subject)[len(namespace):]] = subject
-                for prop in (RDFS.label, SKOS.altLabel):
+                for prop in (RDFS.label, SKOS.altLabel, SKOS.hiddenLabel):
                     for label in graph.objects(subject, prop):
                         if isinstance(label, Literal) and label.language in (None, "en"):
                             index.labels[normalise(str(label))].add(subject)
@@ -108,15 +86,33 @@ class Index:
         key = normalise(name)
         if not key:
             return None
-        alias = ALIASES.get(key)
-        if alias is not None:
-            return self.slugs.get(alias)
         by_label = self.labels.get(key, set())
         if len(by_label) == 1:
             return next(iter(by_label))
         if len(by_label) > 1:
             return None
         return self.slugs.get(key)
+
+
+_COUNTED = re.compile(r"^(.*?)\s*\(\s*x\s*(\d+)\s*\)$", re.IGNORECASE)
+
+
+def parts(name: str) -> list[tuple[str, int | None]] | None:
+    """The names in a composite name with the counts it states, or None when it is one name.
+
+    ``"A 192GB (x32), B 256GB (x16)"`` → ``[("A 192GB", 32), ("B 256GB", 16)]``;
+    ``"Node1: X, Node2: Y"`` → ``[("X", None), ("Y", None)]`` (no counts stated).
+    """
+    pieces = [p.strip() for p in name.split(",") if p.strip()]
+    if len(pieces) < 2:
+        return None
+    found: list[tuple[str, int | None]] = []
+    for piece in pieces:
+        piece = re.sub(r"^node\s*\d+\s*:\s*", "", piece, flags=re.IGNORECASE)
+        counted = _COUNTED.match(piece)
+        piece = re.sub(r"\s*\((?!\s*x\s*\d)[^)]*\)\s*$", "", piece)  # "(on MI300X node)"
+        found.append((counted.group(1), int(counted.group(2))) if counted else (piece, None))
+    return found
 
 
 def links(text: str, index: Index) -> list[URIRef]:

@@ -7,6 +7,11 @@
 
 Files are written once per graph version into a temporary folder and served from there:
 ``/dumps/hwkg.{ext}`` and ``/dumps/hwkg.{ext}.sha256`` (``sha256sum`` format).
+
+A dump is a function of the graph alone: the store holds no blank nodes (the loader gives
+every one a skolem IRI) and the triples are written sorted (by their N-Quads text), so two
+exports of the same graph — by ``hwkg export`` on any machine or from ``/dumps/`` — are byte
+for byte the same and a user can check a local export against the published ``.sha256``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -56,19 +62,24 @@ def context() -> dict[str, Any]:
     return {"@context": dict(PREFIXES)}
 
 
-def _union(store: ox.Store) -> ox.QueryTriples:
+def _sorted(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> list[Any]:
+    """Distinct triples or quads in the order of their N-Triples/N-Quads text."""
+    return sorted(set(items), key=str)
+
+
+def _union(store: ox.Store) -> list[ox.Triple]:
     result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                          **published_dataset())  # type: ignore[arg-type]
     assert isinstance(result, ox.QueryTriples)
-    return result
+    return _sorted(result)
 
 
 def write(store: ox.Store, ext: str, output: BinaryIO) -> None:
     """Write the whole graph in format ``ext`` to ``output``."""
     fmt = FORMATS[ext]
     if ext == "nq":
-        quads = (q for g in PUBLISHED_GRAPHS
-                 for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        quads = _sorted(q for g in PUBLISHED_GRAPHS
+                        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
     elif ext == "jsonld":
         output.write(b'{"@context":' + json.dumps(context()["@context"]).encode() + b',"@graph":')

@@ -8,12 +8,13 @@ graph, plus, recursively, the triples of the nodes it owns: its statements
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import BASE, PREFIXES, compact
+from hwkg.core.namespaces import BASE, GRAPH_DATA, PREFIXES, compact
 
 OWNED = (BASE + "id/statement/", BASE + "id/component/", BASE + ".well-known/genid/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -21,6 +22,33 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 HW = PREFIXES["hw"]
 HWT = PREFIXES["hwt"]
 SYMBOL = BASE + "unit/symbol"
+
+
+@dataclass
+class Link:
+    """A term as a page shows it: its text, and where it links (None: plain text)."""
+
+    text: str
+    href: str | None = None
+
+
+def href(term: object, base: str = BASE) -> str | None:
+    """Where a link to ``term`` goes on this server (its IRI for external terms)."""
+    if not isinstance(term, ox.NamedNode):
+        return None
+    return href_of(term.value, base)
+
+
+def href_of(iri: str, base: str = BASE) -> str:
+    """Where a link to the IRI ``iri`` goes on this server (the IRI itself when external)."""
+    if iri.startswith(base + "ontology#"):
+        return "/ontology#" + iri.removeprefix(base + "ontology#")
+    for space in ("unit/", "quantitykind/", "shapes#", "truthy/"):
+        if iri.startswith(base + space):
+            return "/ontology#" + space.rstrip("/#") + "-" + iri.removeprefix(base + space)
+    if iri.startswith(base):
+        return "/" + iri.removeprefix(base)
+    return iri
 
 
 def owned(term: object) -> bool:
@@ -62,6 +90,36 @@ def exists(store: ox.Store, iri: str) -> bool:
     if term is None:
         return False
     return next(iter(store.quads_for_pattern(term, None, None, None)), None) is not None
+
+
+_SUBJECTS: dict[tuple[int, str], list[str]] = {}
+
+
+def _subjects_under(store: ox.Store, namespace: str) -> list[str]:
+    """IRIs of the data graph's subjects in ``namespace`` (memoised per store)."""
+    key = (id(store), namespace)
+    if key not in _SUBJECTS:
+        if len(_SUBJECTS) > 64:
+            _SUBJECTS.clear()
+        literal = namespace.replace("\\", "\\\\").replace('"', '\\"')
+        rows = store.query(f'SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH_DATA}> {{ ?s ?p ?o }} '
+                           f'FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{literal}")) }}')
+        _SUBJECTS[key] = sorted(row["s"].value for row in rows)  # type: ignore[index,union-attr]
+    return _SUBJECTS[key]
+
+
+def closest(store: ox.Store, iri: str, limit: int = 5) -> list[str]:
+    """Existing entity IRIs nearest to the unknown ``iri``: those of the same kind whose slug
+    starts with its slug (``nvidia-h100`` → ``nvidia-h100-sxm5-80gb`` …), then the most
+    similar slugs (difflib's ratio), best first."""
+    namespace, _, slug = iri.rpartition("/")
+    namespace += "/"
+    known = _subjects_under(store, namespace)
+    slugs = [k[len(namespace):] for k in known]
+    starts = [s for s in slugs if slug and s.startswith(slug)]
+    similar = difflib.get_close_matches(slug.lower(), slugs, n=limit, cutoff=0.5)
+    ordered = list(dict.fromkeys(starts[:limit] + similar))[:limit]
+    return [namespace + s for s in ordered]
 
 
 def incoming(store: ox.Store, iri: str, limit: int = 500) -> list[ox.Triple]:

@@ -3,7 +3,9 @@
 Figures are grouped by property; each statement shows value, unit, rank, qualifiers,
 sources and notes, and a property with several statements is marked as disputed when the
 values differ. Other triples are listed as facts, and triples pointing at the entity as
-"referenced by", so a reader can follow links in both directions.
+"referenced by" (a link from a node another entity owns names that entity), so a reader can
+follow links in both directions. Prices, sourced absences and benchmark results come from
+the read model (:mod:`hwkg.linkeddata.entity_summary`).
 """
 
 from __future__ import annotations
@@ -14,35 +16,26 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import BASE
-from hwkg.linkeddata.entities import HW, HWT, RDF_TYPE, RDFS_LABEL, Labels, incoming, owned, values
+from hwkg.linkeddata import entity_summary as S
+from hwkg.linkeddata.entities import (
+    HW,
+    HWT,
+    RDF_TYPE,
+    RDFS_LABEL,
+    Labels,
+    Link,
+    href,
+    incoming,
+    owned,
+    values,
+)
+from hwkg.readmodel import catalog as C
 from hwkg.web.representation import SUFFIXES
 
 STATEMENT = HW + "Statement"
 PROV_SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DETAILS = {HW + "note", HW + "derivation", HW + "rankReason"}
 CORE = {HW + "value", HW + "unit", HW + "rank", RDF_TYPE, PROV_SOURCE} | DETAILS
-
-
-def href(term: object, base: str = BASE) -> str | None:
-    """Where a link to ``term`` goes on this server (its IRI for external terms)."""
-    if not isinstance(term, ox.NamedNode):
-        return None
-    iri = term.value
-    if iri.startswith(base + "ontology#"):
-        return "/ontology#" + iri.removeprefix(base + "ontology#")
-    for space in ("unit/", "quantitykind/", "shapes#", "truthy/"):
-        if iri.startswith(base + space):
-            return "/ontology#" + space.rstrip("/#") + "-" + iri.removeprefix(base + space)
-    if iri.startswith(base):
-        return "/" + iri.removeprefix(base)
-    return iri
-
-
-@dataclass
-class Link:
-    text: str
-    href: str | None = None
 
 
 @dataclass
@@ -156,12 +149,61 @@ class View:
             return self.label(quad.object)
         return ""
 
-    def referenced_by(self) -> list[tuple[Link, Link]]:
-        rows = incoming(self.store, self.iri)
-        return [(self.link(t.subject), self.link(t.predicate))
-                for t in sorted(rows, key=lambda t: (owned(t.subject), str(t)))]
+    def owner(self, node: ox.NamedNode, depth: int = 3) -> tuple[ox.NamedNode, ox.NamedNode] | None:
+        """The entity that owns ``node`` (a component, statement or skolem node) and the
+        predicate that links it there, following up to ``depth`` owned nodes."""
+        for t in incoming(self.store, node.value, limit=5):
+            if not isinstance(t.subject, ox.NamedNode):
+                continue
+            if not owned(t.subject):
+                return t.subject, t.predicate
+            if depth > 1 and (found := self.owner(t.subject, depth - 1)) is not None:
+                return found
+        return None
 
-    def context(self, doc_path: str) -> dict[str, Any]:
+    def gist(self, node: ox.NamedNode) -> str:
+        """A few words on an owned node: ``8 × accelerator``, ``3.35 TB/s``."""
+        own = {q.predicate.value: q.object
+               for q in self.store.quads_for_pattern(node, None, None, None)}
+        parts = []
+        if (count := own.get(HW + "count")) is not None:
+            parts.append(f"{self.label(count)} ×")
+        if (role := own.get(HW + "role")) is not None:
+            parts.append(self.label(role))
+        if (value := own.get(HW + "value")) is not None:
+            unit = own.get(HW + "unit")
+            parts.append(f"{self.label(value)} {self.label(unit) if unit else ''}".strip())
+        return " ".join(parts)
+
+    def referenced_by(self) -> list[tuple[Link, Link]]:
+        """Entities pointing at this one; a link from a node an entity owns (a system's
+        component, a statement's interconnect) names that entity, with the owned node's gist."""
+        rows = []
+        for t in incoming(self.store, self.iri):
+            found = self.owner(t.subject) if owned(t.subject) else None  # type: ignore[arg-type]
+            if found is None:
+                rows.append((self.link(t.subject), self.link(t.predicate)))
+                continue
+            who, via = found
+            gist = self.gist(t.subject)  # type: ignore[arg-type]
+            text = f"{self.label(via)}: {gist}" if gist else self.label(via)
+            rows.append((self.link(who), Link(text, href(t.subject, self.base))))
+        return sorted(rows, key=lambda row: (row[0].text.casefold(), row[1].text))
+
+    def summary(self, cat: C.Catalog | None) -> dict[str, Any]:
+        """Prices, sourced absences and benchmark results from the read model; ``chip``
+        names the chip whose derived figures the page's script asks GraphQL for."""
+        if cat is None:
+            return {}
+        chip = cat.chips.get(self.iri)
+        return {
+            "chip": chip.slug if chip else None,
+            "offers": S.offers(cat, self.iri, self.base),
+            "absences": S.absences(cat, self.iri, self.base),
+            "results": S.results(cat, self.store, self.iri, self.base),
+        }
+
+    def context(self, doc_path: str, cat: C.Catalog | None = None) -> dict[str, Any]:
         labels = [t.object for t in self.triples
                   if t.subject == self.node and t.predicate.value == RDFS_LABEL]
         return {
@@ -175,4 +217,5 @@ class View:
             "incoming": self.referenced_by(),
             "formats": [(ext, f"{doc_path}.{ext}") for ext in SUFFIXES],
             "triples": len(self.triples),
+            **self.summary(cat),
         }

@@ -7,7 +7,8 @@
 - ``/data/{kind}/{slug}.{ext}`` is that document; clients that cannot negotiate use the
   suffix directly. ``/id/{kind}/{slug}.{ext}`` redirects there as well.
 - Statements (``/id/statement/<hash>``) and components dereference the same way.
-- ``/`` is a home page that lists the entities by kind.
+- ``/browse`` lists the entities by kind; ``/`` and ``/compare`` are the comparison pages
+  (:mod:`hwkg.linkeddata.comparison`).
 
 The public base IRI is ``settings.base_iri``: the server maps its own path ``/id/…`` to
 ``{base_iri}id/…``. Unknown entities get 404.
@@ -24,8 +25,9 @@ from starlette.routing import BaseRoute, Route
 
 from hwkg.core.namespaces import published_dataset
 from hwkg.core.settings import Settings
-from hwkg.linkeddata import dumps, entities, ontology_docs, void
+from hwkg.linkeddata import comparison, dumps, entities, ontology_docs, void
 from hwkg.linkeddata.entity_view import View, href
+from hwkg.readmodel import cached
 from hwkg.sparql import negotiation
 from hwkg.web import pages, representation
 
@@ -38,9 +40,17 @@ def _split(name: str) -> tuple[str, str | None]:
 
 
 def _not_found(request: Request, iri: str) -> Response:
+    """404 naming the IRI and the closest existing ones (``nvidia-h100`` suggests the H100
+    SKUs), as HTML for browsers and as text lines for everything else."""
+    near = entities.closest(request.app.state.graph.current.store, iri)
     if negotiation.prefers_html(request.headers.get("accept"), representation.RDF_TYPES):
-        return pages.render("not_found.html", status_code=404, iri=iri)
-    return PlainTextResponse(f"nothing is known about <{iri}>\n", status_code=404)
+        base = request.app.state.settings.base_iri
+        local = [(n, href(ox.NamedNode(n), base)) for n in near]
+        return pages.render("not_found.html", status_code=404, iri=iri, closest=local)
+    lines = [f"nothing is known about <{iri}>"]
+    if near:
+        lines += ["the closest existing IRIs:", *(f"<{n}>" for n in near)]
+    return PlainTextResponse("\n".join(lines) + "\n", status_code=404)
 
 
 def entity_iri(settings: Settings, kind: str, slug: str) -> str:
@@ -94,15 +104,19 @@ def document(settings: Settings):  # type: ignore[no-untyped-def]
         links = {"Link": f'<{iri}>; rel="describes"', "Vary": "Accept"}
         if ext == "html":
             view = View(store, iri, triples, settings.base_iri)
+            cat = cached.for_snapshot(request.app.state.graph.current)
             return pages.render("entity.html", headers=links,
-                                **view.context(f"/data/{kind}/{slug}"))
-        return representation.rdf_response(triples, DOC_SUFFIXES[ext], links)
+                                **view.context(f"/data/{kind}/{slug}", cat))
+        expanded = representation.wants_expanded(request.headers.get("accept"),
+                                                 request.query_params.get("profile"))
+        return representation.rdf_response(triples, DOC_SUFFIXES[ext], links, expanded=expanded)
 
     return handler
 
 
-def home(settings: Settings):  # type: ignore[no-untyped-def]
-    """``/``: what the graph holds, by kind, with links to every entity (up to 500 a kind)."""
+def browse(settings: Settings):  # type: ignore[no-untyped-def]
+    """``/browse``: what the graph holds, by kind, with links to every entity (up to 500 a
+    kind)."""
 
     async def handler(request: Request) -> Response:
         snapshot = request.app.state.graph.current
@@ -128,7 +142,7 @@ def home(settings: Settings):  # type: ignore[no-untyped-def]
             if len(kinds.setdefault(kind, [])) < 500:
                 kinds[kind].append((label, href(row["s"], settings.base_iri) or iri))
         listing = {k: sorted(v) for k, v in sorted(kinds.items())}
-        return pages.render("home.html", kinds=listing, counts=counts,
+        return pages.render("browse.html", kinds=listing, counts=counts,
                             graph_version=snapshot.version, triples=snapshot.triples)
 
     return handler
@@ -139,12 +153,14 @@ def _literal(text: str) -> str:
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    """The home page, the things (303) and their documents, the dumps, VoID, the ontology."""
+    """The comparison pages, the entity index, the things (303) and their documents, the
+    dumps, VoID, the ontology."""
     return [
         *dumps.routes(),
         *void.routes(settings),
         *ontology_docs.routes(),
-        Route("/", home(settings), methods=["GET", "HEAD"], name="home"),
+        *comparison.routes(),
+        Route("/browse", browse(settings), methods=["GET", "HEAD"], name="browse"),
         Route("/id/{kind}/{slug}", thing(settings), methods=["GET", "HEAD"], name="thing"),
         Route("/.well-known/genid/{slug}", thing(settings), methods=["GET", "HEAD"]),
         Route("/data/{kind}/{doc}", document(settings), methods=["GET", "HEAD"], name="document"),

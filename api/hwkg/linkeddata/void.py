@@ -3,6 +3,11 @@
 Counts (triples, entities, classes, properties, per-class entities) come from the store;
 distributions are the dumps (with size, media type and SHA-256 in SPDX terms) and the
 SPARQL endpoint is a ``dcat:DataService``. URLs are absolute on the server that answers.
+
+Browsers (``Accept`` rating ``text/html`` at least as high as every RDF format) get an HTML
+view of the same description; RDF clients get Turtle, N-Triples, JSON-LD or RDF/XML by
+negotiation (Turtle when they state no preference), and ``?format=ttl|nt|jsonld|rdf|html``
+picks one without negotiating.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from hwkg import __version__
 from hwkg.core.namespaces import PREFIXES, published_dataset
 from hwkg.core.settings import Settings
 from hwkg.linkeddata import dumps
+from hwkg.linkeddata.entities import Labels, Link, href_of
 from hwkg.sparql import negotiation
-from hwkg.web import representation
+from hwkg.web import pages, representation
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -120,11 +126,45 @@ def triples(request: Request, settings: Settings, files: dict[str, dumps.Dump]) 
     return out
 
 
+def page(request: Request, settings: Settings, files: dict[str, dumps.Dump]) -> Response:
+    """The description as an HTML page for people: what the RDF says, with links."""
+    snapshot = request.app.state.graph.current
+    store: ox.Store = snapshot.store
+    labels = Labels(store)
+    classes = sorted(((Link(labels(c), href_of(c.value, settings.base_iri)), n)
+                      for c, n in class_partitions(store)), key=lambda row: (-row[1], row[0].text))
+    downloads = [{"title": dumps.FORMATS[ext].title, "media_type": dumps.FORMATS[ext].media_type,
+                  "url": f"/dumps/{dump.path.name}", "bytes": dump.size, "sha256": dump.sha256}
+                 for ext, dump in files.items()]
+    return pages.render(
+        "void.html", headers={"Vary": "Accept"}, dataset=settings.base_iri + "dataset",
+        graph_version=snapshot.version, stats=counts(store, settings.base_iri), classes=classes,
+        downloads=downloads, endpoint=str(request.base_url).rstrip("/") + "/sparql",
+        uri_space=settings.base_iri + "id/", licence=LICENCE,
+        modified=datetime.datetime.fromtimestamp(snapshot.loaded_at, datetime.UTC)
+        .isoformat(timespec="seconds"),
+        formats=[(name, f"/.well-known/void?format={name}") for name in representation.SUFFIXES])
+
+
+def chosen(request: Request) -> str:
+    """``text/html`` or an RDF media type: ``?format=`` (ttl, nt, jsonld, rdf, html) first,
+    then the Accept header (HTML only when a browser rates it at least as high as RDF),
+    Turtle when neither says."""
+    named = negotiation.by_short_name(request.query_params.get("format"))
+    if named == "text/html" or named in representation.RDF_TYPES:
+        return named  # type: ignore[return-value]
+    accept = request.headers.get("accept")
+    if negotiation.prefers_html(accept, representation.RDF_TYPES):
+        return "text/html"
+    return negotiation.choose(accept, representation.RDF_TYPES) or "text/turtle"
+
+
 def handler(settings: Settings):  # type: ignore[no-untyped-def]
     async def void(request: Request) -> Response:
         files = {ext: await dumps.CACHE.fetch(request, ext) for ext in dumps.FORMATS}
-        media_type = negotiation.choose(request.headers.get("accept"),
-                                        representation.RDF_TYPES) or "text/turtle"
+        media_type = chosen(request)
+        if media_type == "text/html":
+            return page(request, settings, files)
         prefixes = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX}
         return representation.rdf_response(triples(request, settings, files), media_type,
                                            prefixes=prefixes)

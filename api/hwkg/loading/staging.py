@@ -33,7 +33,6 @@ from hwkg.core.problems import InvalidGraph, Problem
 from hwkg.loading import truthy as truthy_query
 from hwkg.turtle.parsing import parse_file
 from hwkg.turtle.skolem import Triple, skolemised
-from hwkg.turtle.terms import normal
 
 BATCH = 250_000  # quads per bulk_extend: fewer, larger writes; bounded memory
 CHUNK = 80 << 20  # N-Triples bytes per bulk_load into the disk store (~450k quads)
@@ -66,11 +65,12 @@ def _quads(triples: Iterable[Triple], graph: ox.NamedNode) -> list[ox.Quad]:
 
 
 def write_graph(store: ox.Store, files: list[Path], graph: str) -> None:
-    """Parse ``files`` into named graph ``graph``, literals normalised, blank nodes kept."""
+    """Parse ``files`` into named graph ``graph``, literals normalised and blank nodes (the
+    shapes' lists and declarations) skolemised like the data's, so the store holds no blank
+    node and a dump of it is the same at every load."""
     name = ox.NamedNode(graph)
     for path in files:
-        store.bulk_extend(_quads(((s, p, normal(o) if isinstance(o, ox.Literal) else o)
-                                  for s, p, o in parse(path)), name))  # type: ignore[misc]
+        store.bulk_extend(_quads(skolemised(parse(path)), name))
 
 
 def _streamed(triples: Iterable[Triple], truthy: truthy_query.Collector) -> Iterator[Triple]:

@@ -1,13 +1,13 @@
 """The truthy shortcut triples computed while the data streams into the store.
 
-For each subject and figure property, the best qualifying statement (not deprecated, not per die,
-no ``hw:via``; preferred over normal, published over derived, newest ``hw:pointInTime``,
+For each subject and figure property, the best qualifying statement (not deprecated, not per
+die, no ``hw:via``; preferred over normal, published over derived, newest ``hw:pointInTime``,
 then the statement IRI) becomes ``?s hwt:<property>[Sparse|PerDirection] ?value`` in the
-property's canonical unit, converted exactly with :class:`~decimal.Decimal`. A value that is
-not a number gets no shortcut (validation reports it). The figure properties, canonical units and multipliers are
-read from the stored ontology with SPARQL; the statements are noted as the loader streams
-each data triple (:meth:`Collector.add`), which is cheaper than querying them back (one
-query with the qualifiers as OPTIONALs took longer than parsing the data).
+property's canonical unit, converted exactly with :class:`~decimal.Decimal`. A value that is not
+a number gets no shortcut (validation reports it). The figure properties, canonical units and
+multipliers are read from the stored ontology with SPARQL; the statements are noted as the
+loader streams each data triple (:meth:`Collector.add`), which is cheaper than querying them
+back (one query with the qualifiers as OPTIONALs took longer than parsing the data).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PROV_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SKOS_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 DCT = "http://purl.org/dc/terms/"
 SCHEMA_URL = "https://schema.org/url"
 HWNS = str(HW)
@@ -189,12 +190,20 @@ class Chip(Entity):
     no_public_price: str | None = None
     form_factor: str | None = None
     launch_date: dt.date | None = None
+    #: ``day``, ``month`` or ``year``: how precisely the source gives the launch date.
+    launch_precision: str | None = None
     variant_of_ids: list[str] = field(default_factory=list)
     successor_of_ids: list[str] = field(default_factory=list)
     interconnect_ids: list[str] = field(default_factory=list)
     stack_ids: list[str] = field(default_factory=list)
     components: list[Component] = field(default_factory=list)
     exact_match: list[str] = field(default_factory=list)
+    #: Other names (skos:altLabel, e.g. MLPerf spellings), for search.
+    alt_labels: list[str] = field(default_factory=list)
+    #: Labels of the instruction sets the chip implements (x86-64, AVX2, AMX …).
+    instruction_sets: list[str] = field(default_factory=list)
+    #: Sourced absences: (figure property, NotPublished/NotSupported, note, source IRIs).
+    absences: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -203,6 +212,20 @@ class System(Entity):
     components: list[Component] = field(default_factory=list)
     interconnect_ids: list[str] = field(default_factory=list)
     stack_ids: list[str] = field(default_factory=list)
+    round_id: str | None = None
+    submitter_ids: list[str] = field(default_factory=list)
+    same_configuration_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BenchmarkRound(Entity):
+    round_version: str = ""
+    suite: str = ""
+
+
+@dataclass(slots=True)
+class Organization(Entity):
+    is_vendor_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -214,6 +237,11 @@ class Offer(Entity):
     offer_kind: Concept | None = None
     rank: str = "NORMAL"
     configuration: str | None = None
+    #: How many units of the chip or system the amount covers (a kit of 8: 8).
+    unit_count: int = 1
+    provider: str | None = None
+    region: str | None = None
+    instance_type: str | None = None
 
 
 @dataclass(slots=True)
@@ -229,6 +257,14 @@ class Benchmark(Entity):
     metric_unit: str | None = None
     lower_is_better: bool = False
     measures: str | None = None
+    #: Local name of the precision a training benchmark runs in (BF16 …), if stated.
+    training_precision: str | None = None
+    benchmark_key: str | None = None
+    suite: str | None = None
+    benchmark_model: str | None = None
+    benchmark_dataset: str | None = None
+    quality_target: str | None = None
+    introduced_in_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -240,6 +276,9 @@ class BenchmarkResult(Entity):
     division: Concept | None = None
     category: Concept | None = None
     software_version_ids: list[str] = field(default_factory=list)
+    round_id: str | None = None
+    scenario: Concept | None = None
+    accuracy_target: float | None = None
 
 
 @dataclass(slots=True)
@@ -272,6 +311,8 @@ class Catalog:
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
     results: dict[str, BenchmarkResult] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    rounds: dict[str, BenchmarkRound] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     offers_for: dict[str, list[Offer]] = field(default_factory=lambda: defaultdict(list))
     systems_with: dict[str, list[System]] = field(default_factory=lambda: defaultdict(list))
@@ -317,11 +358,48 @@ def _python(term: Any) -> Any:
             return dt.date.fromisoformat(text)
         except ValueError:
             return text
+    if datatype.endswith(("#gYearMonth", "#gYear")):
+        return _partial(text, "month" if datatype.endswith("Month") else "year")
     if datatype.endswith("#boolean"):
         return text in ("true", "1")
     if term.language:
         return (text, term.language)
     return text
+
+
+class PartialDate(dt.date):
+    """A date known only to its month or year (xsd:gYearMonth, xsd:gYear): its first day,
+    with ``precision`` ``month`` or ``year``."""
+
+    precision = "day"
+
+
+def _partial(text: str, precision: str) -> PartialDate | str:
+    parts = text.split("-")
+    try:
+        value = PartialDate(int(parts[0]), int(parts[1]) if precision == "month" else 1, 1)
+    except (ValueError, IndexError):
+        return text
+    value.precision = precision
+    return value
+
+
+def _date_and_precision(value: Any) -> tuple[dt.date | None, str | None]:
+    """A plain date and its precision (day, month or year) from a read value."""
+    if not isinstance(value, dt.date):
+        return None, None
+    return dt.date(value.year, value.month, value.day), getattr(value, "precision", "day")
+
+
+def _absences(r: Reader, s: str) -> list[tuple[str, str, str, list[str]]]:
+    """The chip's sourced absences: (property local name, kind, note, source IRIs)."""
+    found = []
+    for node in r.hws(s, "absence"):
+        prop, kind = r.hw(node, "absentProperty"), r.hw(node, "absenceKind")
+        if isinstance(prop, str) and isinstance(kind, str):
+            found.append((local(prop), local(kind), r.text(r.hw(node, "note")) or "",
+                          _ids(r.all(node, PROV_FROM))))
+    return sorted(found)
 
 
 def _new_index() -> Index:
@@ -551,23 +629,37 @@ def _build_entities(r: Reader, cat: Catalog, by_type: dict[str, list[str]], fp: 
         cat.dies[s] = Die(**_base(r, cat, s, fp), vendor_id=r.hw(s, "vendor"),
                           architecture_id=r.hw(s, "architecture"))
     for s in sorted(set(by_type["Chip"])):
+        launch, precision = _date_and_precision(r.hw(s, "launchDate"))
         cat.chips[s] = Chip(
             **_base(r, cat, s, fp), kinds=sorted(local(t) for t in r.types(s)),
             vendor_id=r.hw(s, "vendor"), architecture_id=r.hw(s, "architecture"),
             die_ids=_ids(r.hws(s, "die")), memory_type=r.concept(r.hw(s, "memoryType")),
             unified_memory=r.hw(s, "unifiedMemory"), process_node=r.text(r.hw(s, "processNode")),
             no_public_price=r.text(r.hw(s, "noPublicPrice")),
-            form_factor=r.text(r.hw(s, "formFactor")), launch_date=r.hw(s, "launchDate"),
-            variant_of_ids=_ids(r.hws(s, "variantOf")),
+            form_factor=r.text(r.hw(s, "formFactor")), launch_date=launch,
+            launch_precision=precision, variant_of_ids=_ids(r.hws(s, "variantOf")),
             successor_of_ids=_ids(r.hws(s, "successorOf")),
             interconnect_ids=_ids(r.hws(s, "interconnect")),
             stack_ids=_ids(r.hws(s, "softwareStack")), components=_components(r, s),
-            exact_match=_ids(r.all(s, SKOS_MATCH)))
+            exact_match=_ids(r.all(s, SKOS_MATCH)),
+            alt_labels=sorted({r.text(v) or "" for v in r.all(s, SKOS_ALT)} - {""}),
+            instruction_sets=sorted(c.label for c in map(r.concept, r.hws(s, "instructionSet"))
+                                    if c),
+            absences=_absences(r, s))
     for s in by_type["System"]:
         cat.systems[s] = System(
             **_base(r, cat, s, fp), vendor_id=r.hw(s, "vendor"), components=_components(r, s),
             interconnect_ids=_ids(r.hws(s, "interconnect")),
-            stack_ids=_ids(r.hws(s, "softwareStack")))
+            stack_ids=_ids(r.hws(s, "softwareStack")), round_id=r.hw(s, "round"),
+            submitter_ids=_ids(r.hws(s, "submitter")),
+            same_configuration_ids=_ids(r.hws(s, "sameConfigurationAs")))
+    for s in by_type["BenchmarkRound"]:
+        cat.rounds[s] = BenchmarkRound(**_base(r, cat, s, fp),
+                                       round_version=r.text(r.hw(s, "roundVersion")) or "",
+                                       suite=r.text(r.hw(s, "suite")) or "")
+    for s in by_type["Organization"]:
+        cat.organizations[s] = Organization(**_base(r, cat, s, fp),
+                                            is_vendor_id=r.hw(s, "isVendor"))
 
 
 def _build_links(r: Reader, cat: Catalog, by_type: dict[str, list[str]], fp: set[str]) -> None:
@@ -577,7 +669,9 @@ def _build_links(r: Reader, cat: Catalog, by_type: dict[str, list[str]], fp: set
             amount=float(r.hw(s, "amount") or 0), currency=r.hw(s, "currency") or "",
             offer_date=r.hw(s, "offerDate"), offer_kind=r.concept(r.hw(s, "offerKind")),
             rank=RANKS.get(r.hw(s, "rank"), "NORMAL"),
-            configuration=r.text(r.hw(s, "configuration")))
+            configuration=r.text(r.hw(s, "configuration")),
+            unit_count=int(r.hw(s, "unitCount") or 1), provider=r.text(r.hw(s, "provider")),
+            region=r.text(r.hw(s, "region")), instance_type=r.text(r.hw(s, "instanceType")))
         cat.offers_for[cat.offers[s].offer_for_id].append(cat.offers[s])
     for s in by_type["ExchangeRate"]:
         cat.rates[s] = ExchangeRate(
@@ -587,14 +681,22 @@ def _build_links(r: Reader, cat: Catalog, by_type: dict[str, list[str]], fp: set
     for s in by_type["Benchmark"]:
         cat.benchmarks[s] = Benchmark(
             **_base(r, cat, s, fp), metric_unit=r.hw(s, "metricUnit"),
-            lower_is_better=bool(r.hw(s, "lowerIsBetter")), measures=r.hw(s, "measures"))
+            lower_is_better=bool(r.hw(s, "lowerIsBetter")), measures=r.hw(s, "measures"),
+            training_precision=local(p) if isinstance(p := r.hw(s, "trainingPrecision"), str)
+            else None, benchmark_key=r.text(r.hw(s, "benchmarkId")),
+            suite=r.text(r.hw(s, "suite")), benchmark_model=r.text(r.hw(s, "benchmarkModel")),
+            benchmark_dataset=r.text(r.hw(s, "benchmarkDataset")),
+            quality_target=r.text(r.hw(s, "qualityTarget")),
+            introduced_in_id=r.hw(s, "introducedIn"))
     for s in by_type["BenchmarkResult"]:
         res = BenchmarkResult(
             **_base(r, cat, s, fp), benchmark_id=r.hw(s, "benchmark") or "",
             system_id=r.hw(s, "system") or "", method=r.text(r.hw(s, "method")) or "",
             result_time=r.hw(s, "resultTime"), division=r.concept(r.hw(s, "division")),
             category=r.concept(r.hw(s, "category")),
-            software_version_ids=_ids(r.hws(s, "softwareVersion")))
+            software_version_ids=_ids(r.hws(s, "softwareVersion")), round_id=r.hw(s, "round"),
+            scenario=r.concept(r.hw(s, "scenario")),
+            accuracy_target=None if (a := r.hw(s, "accuracyTarget")) is None else float(a))
         cat.results[s] = res
         cat.results_of[res.system_id].append(res)
     for s in by_type["Claim"]:

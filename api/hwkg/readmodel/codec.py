@@ -2,9 +2,9 @@
 
 :func:`encode` turns a :class:`hwkg.readmodel.catalog.Catalog` into nested tuples, lists,
 dicts, strings and numbers only; :func:`decode` rebuilds an equal catalog
-(``decode(encode(c)) == c``, the
-same classes, the link tables still ``defaultdict(list)``, each :class:`~hwkg.readmodel.catalog.Source`
-and :class:`~hwkg.readmodel.catalog.Concept` one shared object as in a freshly built catalog).
+(``decode(encode(c)) == c``, the same classes, the link tables still ``defaultdict(list)``,
+each :class:`~hwkg.readmodel.catalog.Source` and :class:`~hwkg.readmodel.catalog.Concept` one
+shared object as in a freshly built catalog).
 
 Why columns: a catalog at 4.3M triples holds ~0.5M dataclass instances and ~2M lists and
 dicts; unpickling creates them one opcode at a time (5–11 s). Here each table is one column
@@ -36,7 +36,7 @@ from hwkg.readmodel import catalog as model
 #: Catalog fields holding entity tables (IRI → instance), in decoding order.
 TABLES = ("vendors", "interconnects", "stacks", "stack_versions", "architectures",
           "frameworks", "backends", "dies", "chips", "systems", "offers", "rates",
-          "benchmarks", "results", "claims")
+          "benchmarks", "results", "claims", "rounds", "organizations")
 #: Catalog fields mapping a key to a list of instances of one table.
 LINKS = {"offers_for": "offers", "systems_with": "systems", "results_of": "results",
          "claims_about": "claims"}

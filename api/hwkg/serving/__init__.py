@@ -6,5 +6,5 @@
 - :mod:`workers`: many server processes over one on-disk store (``hwkg serve --workers N``).
 - :mod:`remote_store`, :mod:`remote_backend`: an external SPARQL 1.1 server as the store.
 
-Layer 6: imports :mod:`hwkg.core` … :mod:`hwkg.readmodel` and :mod:`hwkg.sparql`.
+Layer 7: imports :mod:`hwkg.core` … :mod:`hwkg.derived` and :mod:`hwkg.sparql`.
 """

@@ -24,8 +24,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from hwkg.core import resources
 from hwkg.loading.snapshot import Snapshot
 from hwkg.serving import stores
@@ -85,10 +83,9 @@ def open_snapshot(home: Path | None = None, *, in_memory: bool = False) -> Snaps
     """The cached graph of ``home`` as a snapshot: the on-disk store opened read-only, or,
     with ``in_memory``, copied into an in-memory store (faster scans; the catalog is still
     read from the cache folder)."""
-    path = store_path(home)
-    snapshot = stores.open_snapshot(path, home, rebuild=False)
-    if not in_memory:
-        return snapshot
-    memory = ox.Store()
-    memory.bulk_load(snapshot.store.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-    return Snapshot(store=memory, version=snapshot.version, catalog_folder=path)
+    for _attempt in range(3):  # the files may change between building and opening
+        try:
+            return stores.open_snapshot(store_path(home), home, rebuild=False, memory=in_memory)
+        except FileNotFoundError:
+            continue
+    return stores.open_snapshot(store_path(home), home, rebuild=False, memory=in_memory)

@@ -3,5 +3,5 @@ content negotiation, service description) and a client for other SPARQL servers.
 
 The HTTP endpoint that serves it is :mod:`hwkg.web.sparql_endpoint`.
 
-Layer 5: imports :mod:`hwkg.core` only.
+Layer 6: imports :mod:`hwkg.core` only.
 """

@@ -95,7 +95,7 @@ def with_prologue(query: str, prefixes: dict[str, str] | None = None,
 
 def _media_type(content_type: str) -> str:
     media = content_type.split(";")[0].strip().lower()
-    return ALIASES.get(media, media) if media != "text/plain" else "application/n-triples"
+    return ALIASES.get(media, (media,))[0] if media != "text/plain" else "application/n-triples"
 
 
 def _boolean(value: bool) -> ox.QueryBoolean:

@@ -34,12 +34,28 @@ _OPAQUE = re.compile(
     r"|#[^\n]*",
 )
 _NOT_BRACKET = re.compile(r"[^(){}\[\]]+")
+_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+_USED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?![/:])")
+
+
+def code_only(query: str) -> str:
+    """``query`` with its strings, IRIs and comments blanked out: what keywords are read in."""
+    return _OPAQUE.sub(" ", query)
+
+
+def undeclared_prefixes(query: str, predeclared: dict[str, str] | None) -> list[str]:
+    """Prefixes ``query`` uses (``nope:`` in ``nope:x``) that neither it nor ``predeclared``
+    declares."""
+    code = code_only(query)
+    declared = set(predeclared or {}) | {m.group(1) or "" for m in _DECLARED.finditer(code)}
+    used = {m.group(1) or "" for m in _USED.finditer(_DECLARED.sub(" ", code))}
+    return sorted(used - declared)
 
 
 def nesting(query: str) -> int:
     """How deep ``query``'s brackets (``( { [``) nest, outside strings, IRIs and comments."""
     depth = deepest = 0
-    for char in _NOT_BRACKET.sub("", _OPAQUE.sub(" ", query)):
+    for char in _NOT_BRACKET.sub("", code_only(query)):
         if char in "({[":
             depth += 1
             deepest = max(deepest, depth)
@@ -192,6 +208,13 @@ def run(store: ox.Store, job: Job) -> Answer:
     try:
         return answer(store.query(job.query, **_dataset(job, store)), job)
     except SyntaxError as exc:
+        missing = undeclared_prefixes(job.query, job.prefixes)
+        if missing and "Prefix not found" in str(exc):
+            names = ", ".join(f"{p}:" for p in missing)
+            return Answer(400, "text/plain; charset=utf-8", (
+                f"query syntax error: undeclared prefix {names} — declare it (PREFIX "
+                f"{missing[0]}: <…>) or use one hwkg predeclares: "
+                f"{', '.join(sorted(p + ':' for p in (job.prefixes or {})))}\n").encode())
         return Answer(400, "text/plain; charset=utf-8", f"query syntax error: {exc}\n".encode())
     except (OSError, ValueError, RuntimeError) as exc:
         return Answer(400, "text/plain; charset=utf-8", f"query failed: {exc}\n".encode())

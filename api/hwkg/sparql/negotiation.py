@@ -39,12 +39,13 @@ SHORT_NAMES: dict[str, str] = {
     "html": "text/html",
 }
 
-#: Media types that mean the same thing as one we serve.
-ALIASES: dict[str, str] = {
-    "application/json": "application/sparql-results+json",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/xml": "application/sparql-results+xml",
+#: Media types that mean the same thing as one we serve: the first of these that is offered
+#: (``application/json`` is SPARQL JSON results for a query, JSON-LD for an RDF document).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "application/json": ("application/sparql-results+json", "application/ld+json"),
+    "application/x-turtle": ("text/turtle",),
+    "text/plain": ("application/n-triples",),
+    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
 }
 
 
@@ -103,8 +104,9 @@ def choose(header: str | None, offers: tuple[str, ...] | list[str]) -> str | Non
     if not ranges:
         return offers[0]
     for item in ranges:  # aliases count as the type they stand for
-        alias = ALIASES.get(f"{item.type}/{item.subtype}")
-        if alias is not None and alias in offers:
+        alias = next((a for a in ALIASES.get(f"{item.type}/{item.subtype}", ()) if a in offers),
+                     None)
+        if alias is not None:
             kind, _, sub = alias.partition("/")
             ranges.append(MediaRange(kind, sub, item.q))
     scored = [(quality(ranges, offer), -i, offer) for i, offer in enumerate(offers)]

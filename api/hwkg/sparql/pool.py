@@ -17,7 +17,16 @@ Contract of :meth:`Pool.run` (``timeout`` is the endpoint's time limit):
   :mod:`hwkg.sparql.worker`) is :class:`MemoryLimit` (the endpoint answers 503);
 - a query that kills its worker otherwise (an engine crash, e.g. a stack overflow) answers
   400;
-- a cancelled request (client gone) withdraws its query, or kills the worker running it.
+- a cancelled request (client gone) withdraws its query, or kills the worker running it;
+- **standby lane**: beside the ``size`` main workers, ``standby`` more (``HWKG_SPARQL_STANDBY``,
+  default 1) are started and kept idle. A standby worker takes a waiting query only while
+  every main worker holds a query that has already run longer than :data:`LONG_S`, and gives
+  it at most :data:`LANE_S` s: a query still running then is stopped there and goes back to
+  the queue for a main worker (it keeps its place and its own limits). So runaway queries —
+  even from the same address as everyone else, where per-client fairness cannot tell them
+  apart — hold the main workers, while short queries keep getting answered by the standby
+  lane instead of waiting behind them. This trades memory (each standby worker holds a copy of
+  the store) and more processes than cores while runaways run, for short-query latency.
 
 Each worker process is owned by one thread of this process that does the blocking pipe
 I/O and enforces the time limit (:mod:`hwkg.sparql.process`), so a worker is free again
@@ -49,6 +58,10 @@ from hwkg.sparql.process import Expired, Lost, Process
 
 log = logging.getLogger("hwkg.sparql")
 START_TIMEOUT_S = 600.0
+#: A main worker's query counts as long once it has run this long (s).
+LONG_S = 0.25
+#: The most a standby worker gives one query before handing it back to the queue (s).
+LANE_S = 0.5
 RESTART_PAUSE_S = 1.0
 CRASHED = ("The query stopped the engine's worker process before it answered (it may be too "
            "deeply nested or too large for the engine to evaluate); simplify it.\n")
@@ -85,6 +98,9 @@ class _Ticket:
     seq: int = field(default_factory=lambda: next(_SEQUENCE))
     slot: _Slot | None = None
     cancelled: bool = False
+    #: Stopped once in the standby lane: only a main worker may take it again.
+    demoted: bool = False
+    arrived: float = field(default_factory=time.monotonic)
 
     def settle(self, outcome: Answer | BaseException) -> None:
         """Hand ``outcome`` to the waiting coroutine (from any thread)."""
@@ -105,10 +121,12 @@ class _Ticket:
 class _Slot:
     """One worker process and the thread that owns it."""
 
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, standby: bool = False) -> None:
         self.pool = pool
+        self.standby = standby
         self.process: Process | None = None
         self.ticket: _Ticket | None = None
+        self.started = 0.0
         self.interrupted = False
         self.ready = threading.Event()
         self.failure: BaseException | None = None
@@ -125,7 +143,10 @@ class _Slot:
         self.ready.set()
         while (ticket := self.pool._next(self)) is not None:
             outcome, broken = self._answer(ticket)
-            ticket.settle(outcome)
+            if isinstance(outcome, _HandBack):
+                self.pool._hand_back(self, ticket)
+            else:
+                ticket.settle(outcome)
             if self.pool._done(self, ticket) or broken:
                 self._restart()
         if self.process is not None:
@@ -135,9 +156,13 @@ class _Slot:
     def _answer(self, ticket: _Ticket) -> tuple[Answer | BaseException, bool]:
         """The ticket's outcome, and whether the process must be replaced."""
         assert self.process is not None
+        own = self.started + ticket.timeout
+        deadline = min(own, self.started + LANE_S) if self.standby else own
         try:
-            return self.process.ask(ticket.job, time.monotonic() + ticket.timeout), False
+            return self.process.ask(ticket.job, deadline), False
         except Expired:
+            if self.standby and deadline < own and not ticket.cancelled:
+                return _HandBack(), True
             return TimeLimit(), True
         except Lost:
             if ticket.cancelled:
@@ -175,14 +200,20 @@ class _Slot:
                 pass
 
 
+class _HandBack(Exception):
+    """A standby worker's time for a query is up: the query goes back to the queue."""
+
+
 class Pool:
-    """``size`` workers over one N-Quads dump of a store (or one persisted store, read-only)."""
+    """``size`` main workers and ``standby`` idle ones over one N-Quads dump of a store (or
+    one persisted store, read-only)."""
 
     def __init__(self, dump: Path, size: int, read_only: bool = False,
-                 max_waiting: int | None = None) -> None:
+                 max_waiting: int | None = None, standby: int | None = None) -> None:
         self.dump = dump
         self.source = ["--read-only", str(dump)] if read_only else [str(dump)]
         self.size = size
+        self.standby = standby if standby is not None else standby_count()
         self.max_waiting = max_waiting if max_waiting is not None else queue_bound()
         self.share = max(1, size - 1)
         self.closed = False
@@ -193,7 +224,8 @@ class Pool:
 
     async def start(self) -> None:
         """Start every worker; raises what the first worker that failed to start raised."""
-        slots = [_Slot(self) for _ in range(self.size)]
+        slots = ([_Slot(self) for _ in range(self.size)]
+                 + [_Slot(self, standby=True) for _ in range(self.standby)])
         with self._cond:
             self._slots.update(slots)
         for slot in slots:
@@ -270,9 +302,30 @@ class Pool:
             elif ticket.slot is not None and ticket.slot.ticket is ticket:
                 ticket.slot.interrupt()
 
-    def _pick(self) -> _Ticket | None:
+    def _pick(self, slot: _Slot) -> _Ticket | None:
+        if slot.standby:
+            if not self._main_held_long():
+                return None
+            ready = [t for t in self._pending if not t.demoted]
+            return min(ready, key=lambda t: t.seq, default=None)
         ready = [t for t in self._pending if self._running[t.client] < self.share]
         return min(ready, key=lambda t: (self._running[t.client], t.seq), default=None)
+
+    def _main_held_long(self) -> bool:
+        """Whether every main worker holds a query that has run longer than LONG_S."""
+        main = [s for s in self._slots if not s.standby]
+        now = time.monotonic()
+        return bool(main) and all(s.ticket is not None and now - s.started > LONG_S
+                                  for s in main)
+
+    def _hand_back(self, slot: _Slot, ticket: _Ticket) -> None:
+        """Put a query the standby lane stopped back in the queue, for a main worker."""
+        with self._cond:
+            ticket.demoted = True
+            ticket.slot = None
+            if not ticket.cancelled and not ticket.future.done():
+                self._pending.append(ticket)
+            self._cond.notify_all()
 
     def _next(self, slot: _Slot) -> _Ticket | None:
         """Block until a ticket is ready for ``slot``; None once the pool is closed and
@@ -281,13 +334,15 @@ class Pool:
             while True:
                 if slot.process is None or (self.closed and not self._pending):
                     return None
-                ticket = self._pick()
+                ticket = self._pick(slot)
                 if ticket is not None:
                     self._pending.remove(ticket)
                     self._running[ticket.client] += 1
                     ticket.slot, slot.ticket = slot, ticket
+                    slot.started = time.monotonic()
                     return ticket
-                self._cond.wait()
+                # a standby slot looks again soon: "held long" changes without a notify
+                self._cond.wait(LONG_S / 2 if slot.standby and self._pending else None)
 
     def _done(self, slot: _Slot, ticket: _Ticket) -> bool:
         """Release ``slot``; True when its process was interrupted meanwhile."""
@@ -349,6 +404,11 @@ class Pool:
 def worker_count() -> int:
     """Workers per pool: ``HWKG_SPARQL_WORKERS``, default 2."""
     return max(1, int(os.environ.get("HWKG_SPARQL_WORKERS", "2")))
+
+
+def standby_count() -> int:
+    """Standby workers per pool: ``HWKG_SPARQL_STANDBY``, default 1 (0 turns the lane off)."""
+    return max(0, int(os.environ.get("HWKG_SPARQL_STANDBY", "1")))
 
 
 def queue_bound() -> int:

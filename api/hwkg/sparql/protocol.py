@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from hwkg.sparql.execution import code_only
+
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -129,20 +131,7 @@ async def parse(request: Request, max_body: int) -> Operation:
     raise ProtocolError(415, f"unsupported Content-Type {media_type}; use {FORM} or {QUERY}")
 
 
-_SKIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-)
 _SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
-
-
-def code_only(query: str) -> str:
-    """``query`` with its strings, IRIs and comments blanked out: what keywords are read in."""
-    return _SKIP.sub(" ", query)
 
 
 def uses_service(query: str) -> bool:

@@ -1,26 +1,31 @@
-"""Oxigraph terms written the way rdflib writes them, so both load paths agree byte for byte.
+"""Oxigraph terms in their normal lexical forms: the forms skolem IRIs hash.
 
-The reference load path (:mod:`hwkg.loading.bundle`) parses with rdflib, which normalises the
-lexical form of typed literals (``01`` → ``1``, ``1e3`` → ``1000.0``, a ``dateTime``'s ``Z``
-→ ``+00:00``) and hashes ``Literal.n3()`` strings into skolem IRIs (:mod:`hwkg.turtle.skolem`).
-The fast path (:mod:`hwkg.loading.staging`) parses with Oxigraph, which keeps lexical forms as
-written; :func:`normal` applies rdflib's normalisation (cheap checks first, rdflib itself for
-the rest, cached) and :func:`n3` gives rdflib's ``n3()`` text of an Oxigraph term.
+Statement IRIs (:mod:`hwkg.turtle.skolem`) are hashes of their content, so a literal must hash
+the same however it was written: ``01`` and ``1``, ``1e3`` and ``1000.0``, a ``dateTime``'s
+``Z`` and ``+00:00``. The normal form is rdflib's (the graph was first loaded with rdflib, and
+keeping its forms keeps every published statement IRI stable): :func:`normal` applies it
+(cheap checks first, rdflib itself for the rest, cached) and :func:`n3` gives rdflib's
+``n3()`` text of an Oxigraph term.
 
 Known limit: Oxigraph reads a plain literal ``"x"`` as ``"x"^^xsd:string`` and cannot tell
-it from an explicit ``"x"^^xsd:string``; :func:`n3` writes both as rdflib writes the plain
-one. No file of the graph writes ``^^xsd:string`` (the shapes' literal convention is plain).
-Oxigraph also lower-cases language tags, which rdflib keeps as written: the store holds
-lower case either way, but a blank node holding an upper-case tag would hash differently.
+it from an explicit ``"x"^^xsd:string``; :func:`n3` writes both as the plain one. No file of
+the graph writes ``^^xsd:string`` (the shapes' literal convention is plain). Oxigraph also
+lower-cases language tags: a blank node holding an upper-case tag hashes the lower-case one.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
+
+#: rdflib logs a traceback when a literal's lexical form does not convert to a Python value
+#: (a 5,000-digit integer exceeds Python's int conversion limit): the literal is kept as
+#: written and the shapes judge it, so the warning is noise on every command's stderr.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING = XSD + "string"

@@ -2,6 +2,11 @@
 
 Every RDF document the server publishes (entity descriptions, the service description,
 VoID, the ontology) goes through :func:`rdf_response`, so they all offer the same formats.
+JSON-LD is compacted with hwkg's context (the one published at ``/context.jsonld``, carried
+inline so no parser has to fetch it): ``"hw:memoryCapacity"``, not the full IRI. The
+expanded form stays available: ``Accept: application/ld+json;
+profile="http://www.w3.org/ns/json-ld#expanded"`` (the JSON-LD profile parameter), or
+``?profile=expanded``.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
+from rdflib import Graph
 from starlette.responses import Response
 
 from hwkg.core.namespaces import PREFIXES
@@ -26,9 +32,29 @@ SUFFIXES: dict[str, str] = {
 EXTENSION = {media_type: suffix for suffix, media_type in SUFFIXES.items()}
 
 
+EXPANDED = "http://www.w3.org/ns/json-ld#expanded"
+
+
+def wants_expanded(accept: str | None, query_profile: str | None = None) -> bool:
+    """Whether a JSON-LD client asked for the expanded form."""
+    return query_profile == "expanded" or (accept is not None and EXPANDED in accept)
+
+
+def compact_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None) -> bytes:
+    """``triples`` as JSON-LD compacted with the prefix context (``@context`` inline)."""
+    payload = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    graph = Graph().parse(data=payload, format="nt")
+    text = graph.serialize(format="json-ld", context=dict(prefixes or PREFIXES),
+                           auto_compact=True)
+    return text.encode("utf-8")
+
+
 def serialize(triples: Iterable[ox.Triple], media_type: str,
-              prefixes: dict[str, str] | None = None) -> bytes:
-    """``triples`` written by Oxigraph in ``media_type`` (Turtle gets hwkg's prefixes)."""
+              prefixes: dict[str, str] | None = None, expanded: bool = False) -> bytes:
+    """``triples`` written in ``media_type`` (Turtle gets hwkg's prefixes; JSON-LD is compacted
+    with them unless ``expanded``)."""
+    if media_type == "application/ld+json" and not expanded:
+        return compact_jsonld(triples, prefixes)
     fmt = ox.RdfFormat.from_media_type(media_type)
     if fmt is None:
         raise ValueError(f"not an RDF media type: {media_type}")
@@ -41,8 +67,8 @@ def content_type(media_type: str) -> str:
 
 def rdf_response(triples: Iterable[ox.Triple], media_type: str,
                  headers: dict[str, str] | None = None,
-                 prefixes: dict[str, str] | None = None) -> Response:
+                 prefixes: dict[str, str] | None = None, expanded: bool = False) -> Response:
     """A 200 response with ``triples`` in ``media_type`` that varies on Accept."""
-    body = serialize(triples, media_type, prefixes)
+    body = serialize(triples, media_type, prefixes, expanded)
     return Response(body, media_type=content_type(media_type),
                     headers={"Vary": "Accept", **(headers or {})})

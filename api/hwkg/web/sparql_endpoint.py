@@ -30,7 +30,7 @@ from hwkg.serving import remote_backend
 from hwkg.sparql import description, negotiation, protocol
 from hwkg.sparql.execution import Answer, Job
 from hwkg.sparql.pool import Busy, Engines, MemoryLimit, TimeLimit
-from hwkg.web import pages, representation
+from hwkg.web import assets, pages, representation
 from hwkg.web import sparql_forwarder as forwarder
 
 METHODS = ["GET", "HEAD", "POST"]
@@ -80,7 +80,7 @@ def no_query(request: Request, settings: Settings) -> Response:
     if negotiation.prefers_html(accept, representation.RDF_TYPES):
         return pages.render("sparql.html", endpoint=str(request.url.path),
                             prefixes=PREFIXES, timeout=settings.sparql_timeout_s,
-                            cap=settings.sparql_row_cap)
+                            cap=settings.sparql_row_cap, how=assets.HOW)
     media_type = negotiation.choose(accept, representation.RDF_TYPES) or "text/turtle"
     store = request.app.state.graph.current.store
     endpoint = str(request.url.replace(query=""))

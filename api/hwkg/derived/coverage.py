@@ -1,0 +1,86 @@
+"""Coverage of the core figures: for each kind of chip and each core property, how many chips
+have a preferred value, how many have a sourced statement that it has none (hw:absence), and
+which have neither.
+
+Accelerators (GPUs, AI accelerators, SoCs, superchips) are checked for what a buyer compares
+them by; CPUs for what a host CPU is chosen by. A price counts when the chip has a dated offer
+(purchase or cloud hourly) or inherits one from a system it is the only accelerator of
+(:mod:`hwkg.derived.prices`); a ``hw:noPublicPrice`` reason counts as a stated absence, not
+as a price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hwkg.derived.prices import PriceBasis, price
+from hwkg.readmodel.catalog import Catalog, Chip
+
+ACCELERATOR_KINDS = ("GPU", "AIAccelerator", "SoC", "Superchip")
+#: Core properties per group: figure properties, or the relations/attributes named here.
+CORE: dict[str, tuple[str, ...]] = {
+    "accelerator": ("memoryCapacity", "memoryBandwidth", "maxPower", "computeBF16",
+                    "launchDate", "interconnect", "softwareStack", "price"),
+    "cpu": ("cpuCores", "threadCount", "baseClock", "maxPower", "cacheL3", "launchDate",
+            "price"),
+}
+
+
+@dataclass
+class Row:
+    """One property of one group: chips with a value, with a sourced absence, without."""
+
+    group: str
+    prop: str
+    total: int
+    valued: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def covered(self) -> float:
+        """The share of chips with a value or a sourced absence (0–1)."""
+        return (len(self.valued) + len(self.absent)) / self.total if self.total else 1.0
+
+    @property
+    def valued_share(self) -> float:
+        return len(self.valued) / self.total if self.total else 1.0
+
+
+def group_of(chip: Chip) -> str:
+    """``accelerator`` or ``cpu``."""
+    return "accelerator" if any(k in ACCELERATOR_KINDS for k in chip.kinds) else "cpu"
+
+
+def _has(cat: Catalog, chip: Chip, prop: str) -> bool:
+    if prop == "launchDate":
+        return chip.launch_date is not None
+    if prop == "interconnect":
+        return bool(chip.interconnect_ids)
+    if prop == "softwareStack":
+        return bool(chip.stack_ids)
+    if prop == "price":
+        return any(price(cat, chip.id, "USD", basis).value is not None for basis in PriceBasis)
+    dense = [f for f in chip.figures.get(prop, []) if f.rank != "DEPRECATED" and not f.sparse]
+    return bool(dense)
+
+
+def report(cat: Catalog) -> list[Row]:
+    """A row per group and core property, chips listed by slug."""
+    rows: list[Row] = []
+    chips = sorted(cat.chips.values(), key=lambda c: c.slug)
+    for group, props in CORE.items():
+        members = [c for c in chips if group_of(c) == group]
+        for prop in props:
+            row = Row(group, prop, len(members))
+            for chip in members:
+                absent = {p for p, _kind, _note, _src in chip.absences}
+                if _has(cat, chip, prop):
+                    row.valued.append(chip.slug)
+                elif (prop in absent or (prop == "interconnect" and "linkBandwidth" in absent)
+                      or (prop == "price" and chip.no_public_price)):
+                    row.absent.append(chip.slug)
+                else:
+                    row.missing.append(chip.slug)
+            rows.append(row)
+    return rows
