@@ -5,7 +5,7 @@
     .venv/bin/python bench/fuzz.py --only sparql --only graphql   # some of: turtle, jsonld,
                                                                   # http, sparql, graphql
 
-It runs ``pytest tests/test_fuzz_*.py`` with ``HWKG_FUZZ_PROFILE=long`` and
+It runs ``pytest tests/*/test_fuzz_*.py`` with ``HWKG_FUZZ_PROFILE=long`` and
 ``HWKG_FUZZ_EXAMPLES``, prints each test's ``fuzz: <test>: <n> cases tried`` line and the
 total, and exits with pytest's status (non-zero when any input crashed or got a 5xx).
 Every case runs on this machine; the HTTP, SPARQL and GraphQL fuzzers talk to a server on
@@ -24,9 +24,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUZZERS = {"turtle": "tests/test_fuzz_turtle.py", "jsonld": "tests/test_fuzz_jsonld.py",
-           "http": "tests/test_fuzz_http.py", "sparql": "tests/test_fuzz_sparql.py",
-           "graphql": "tests/test_fuzz_graphql.py"}
+FUZZERS = {"turtle": "tests/turtle/test_fuzz_turtle.py",
+           "jsonld": "tests/turtle/test_fuzz_jsonld.py",
+           "http": "tests/web/test_fuzz_http.py",
+           "sparql": "tests/sparql/test_fuzz_sparql.py",
+           "graphql": "tests/graphql/test_fuzz_graphql.py"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from hwkg.graphql.types import (
     Absence,
     Architecture,
     BenchmarkRound,
+    Bilingual,
     ChipMetric,
     Claim,
     Component,
@@ -26,8 +27,10 @@ from hwkg.graphql.types import (
     Die,
     Figure,
     Interconnect,
+    Labelled,
     Memory,
     ModelFit,
+    Named,
     Offer,
     Organization,
     SoftwareStack,
@@ -35,11 +38,11 @@ from hwkg.graphql.types import (
     StackVersion,
     Vendor,
     _entities,
-    _entity,
     _sources,
     _statements,
     cat,
     figure_field,
+    related,
 )
 from hwkg.readmodel import catalog as C
 
@@ -105,11 +108,8 @@ def _key(metric: ChipMetric, precision: Precision, sparse: bool, currency: str) 
 
 
 @strawberry.type(description="A chip product (SKU): GPU, CPU, SoC, AI accelerator or superchip.")
-class Chip:
-    id: strawberry.ID = strawberry.field(description="IRI.")
+class Chip(Bilingual):
     slug: str = strawberry.field(description="Last IRI segment, e.g. nvidia-h100-sxm5-80gb.")
-    name: str = strawberry.field(description="English name.")
-    name_zh: str = strawberry.field(description="Chinese name.")
     kinds: list[str] = strawberry.field(description="Classes: GPU, CPU, SoC, AIAccelerator …")
     memory_type: Concept | None = strawberry.field(description="Memory technology, e.g. HBM3.")
     unified_memory: bool | None = strawberry.field(description="CPU and GPU share the memory.")
@@ -144,13 +144,10 @@ class Chip:
                         sources=[c.sources[s] for s in ids if s in c.sources])  # type: ignore
                 for p, k, n, ids in self.absences]  # type: ignore[attr-defined]
 
-    @strawberry.field(description="The vendor.")
-    def vendor(self, info: Info) -> Vendor:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined,no-any-return]
+    vendor: Vendor = related("vendors", "vendor_id", "The vendor.")
 
-    @strawberry.field(description="The microarchitecture.")
-    def architecture(self, info: Info) -> Architecture | None:
-        return _entity("architectures", self.architecture_id, info)  # type: ignore[attr-defined]
+    architecture: Architecture | None = related(
+        "architectures", "architecture_id", "The microarchitecture.")
 
     @strawberry.field(description="The dies in the package.")
     def dies(self, info: Info) -> list[Die]:
@@ -270,17 +267,12 @@ class Chip:
 
 @strawberry.type(description="A machine built from chips with counts; benchmark results "
                  "belong to systems.")
-class System:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    slug: str = strawberry.field(description="Last IRI segment.")
-    name: str = strawberry.field(description="English name.")
+class System(Named):
     components: list[Component] = strawberry.field(description="Bill of materials (counts).")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
     statements: list[Figure] = strawberry.field(resolver=_statements, description=STATEMENTS_DOC)
 
-    @strawberry.field(description="The vendor.")
-    def vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+    vendor: Vendor | None = related("vendors", "vendor_id", "The vendor.")
 
     @strawberry.field(description="System interconnects.")
     def interconnects(self, info: Info) -> list[Interconnect]:
@@ -290,9 +282,8 @@ class System:
     def software_stacks(self, info: Info) -> list[SoftwareStack]:
         return _entities("stacks", self.stack_ids, info)  # type: ignore[attr-defined]
 
-    @strawberry.field(description="The benchmark round the system was described in, if any.")
-    def round(self, info: Info) -> BenchmarkRound | None:
-        return _entity("rounds", self.round_id, info)  # type: ignore[attr-defined]
+    round: BenchmarkRound | None = related(
+        "rounds", "round_id", "The benchmark round the system was described in, if any.")
 
     @strawberry.field(description="Who submitted the system's results (joint submissions "
                       "name each organisation).")
@@ -331,9 +322,7 @@ class System:
 
 
 @strawberry.type(description="A benchmark (MLPerf GPT-3 training, a BF16 matmul probe …).")
-class Benchmark:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    name: str = strawberry.field(description="English name.")
+class Benchmark(Labelled):
     metric_unit: str = strawberry.field(description="IRI of the unit results are in.")
     lower_is_better: bool = strawberry.field(description="True for times (minutes to train).")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
@@ -353,9 +342,9 @@ class Benchmark:
     def benchmark_id(self) -> str | None:
         return self.benchmark_key  # type: ignore[attr-defined,no-any-return]
 
-    @strawberry.field(description="The round in which the benchmark first appeared, if recorded.")
-    def introduced_in(self, info: Info) -> BenchmarkRound | None:
-        return _entity("rounds", self.introduced_in_id, info)  # type: ignore[attr-defined]
+    introduced_in: BenchmarkRound | None = related(
+        "rounds", "introduced_in_id",
+        "The round in which the benchmark first appeared, if recorded.")
 
     training_precision: str | None = strawberry.field(
         description="Precision a training benchmark's matrix products run in (BF16 …), if stated.")
@@ -388,17 +377,12 @@ class BenchmarkResult:
     def results(self) -> list[Figure]:
         return list(self.figures.get("result", []))  # type: ignore[attr-defined]
 
-    @strawberry.field(description="The benchmark.")
-    def benchmark(self, info: Info) -> Benchmark:
-        return _entity("benchmarks", self.benchmark_id, info)  # type: ignore
+    benchmark: Benchmark = related("benchmarks", "benchmark_id", "The benchmark.")
 
-    @strawberry.field(description="The system measured.")
-    def system(self, info: Info) -> System:
-        return _entity("systems", self.system_id, info)  # type: ignore
+    system: System = related("systems", "system_id", "The system measured.")
 
-    @strawberry.field(description="The round the result was published in, if any.")
-    def round(self, info: Info) -> BenchmarkRound | None:
-        return _entity("rounds", self.round_id, info)  # type: ignore[attr-defined]
+    round: BenchmarkRound | None = related(
+        "rounds", "round_id", "The round the result was published in, if any.")
 
     @strawberry.field(description="Throughput per accelerator of the system (the result's unit "
                       "per accelerator; null with the reason for times).")

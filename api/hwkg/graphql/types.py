@@ -108,6 +108,16 @@ def _entity(table: str, key: str | None, info: Info) -> Any:
     return getattr(cat(info), table).get(key or "")
 
 
+def related(table: str, attr: str, description: str) -> Any:
+    """A field resolving to the catalog entity of ``table`` whose IRI the parent holds in
+    ``attr`` (None when it holds none); the GraphQL type is the field's annotation."""
+
+    def resolve(root: strawberry.Parent[Any], info: Info) -> Any:
+        return _entity(table, getattr(root, attr), info)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
 def _entities(table: str, keys: list[str], info: Info) -> list[Any]:
     found = getattr(cat(info), table)
     return [found[k] for k in keys if k in found]
@@ -196,15 +206,32 @@ class MetricInput:
         description="IRI of the entity the input belongs to, when not the one asked about.")
 
 
+# ----------------------------------------------------------------- entity bases
+
+
+@strawberry.type(description="An entity with an IRI, a slug and an English name.")
+class Named:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    slug: str = strawberry.field(description="Last IRI segment.")
+    name: str = strawberry.field(description="English name.")
+
+
+@strawberry.type(description="A named entity with a Chinese name too.")
+class Bilingual(Named):
+    name_zh: str = strawberry.field(description="Chinese name.")
+
+
+@strawberry.type(description="An entity with an IRI and an English name.")
+class Labelled:
+    id: strawberry.ID = strawberry.field(description="IRI.")
+    name: str = strawberry.field(description="English name.")
+
+
 # ----------------------------------------------------------------- small entity types
 
 
 @strawberry.type(description="A company that makes chips, systems or software.")
-class Vendor:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    slug: str = strawberry.field(description="Last IRI segment.")
-    name: str = strawberry.field(description="English name.")
-    name_zh: str = strawberry.field(description="Chinese name.")
+class Vendor(Bilingual):
     url: str | None = strawberry.field(description="Home page (schema:url).")
     exact_match: list[str] = strawberry.field(description="Wikidata item IRIs (skos:exactMatch).")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
@@ -216,33 +243,23 @@ class Vendor:
 
 @strawberry.type(description="One published round of a benchmark suite (MLPerf Training v4.0, "
                  "MLPerf Inference v5.1): results compare only within their round.")
-class BenchmarkRound:
-    id: strawberry.ID = strawberry.field(description="IRI.")
+class BenchmarkRound(Named):
     slug: str = strawberry.field(description="Last IRI segment, e.g. mlperf-training-v4.0.")
-    name: str = strawberry.field(description="English name.")
     round_version: str = strawberry.field(description="Version without the v, e.g. 4.0.")
     suite: str = strawberry.field(description="training or inference.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
 
 @strawberry.type(description="An organisation that submits benchmark results.")
-class Organization:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    slug: str = strawberry.field(description="Last IRI segment.")
-    name: str = strawberry.field(description="English name.")
+class Organization(Named):
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The chip vendor that is this same organisation, if any.")
-    def is_vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.is_vendor_id, info)  # type: ignore[attr-defined]
+    is_vendor: Vendor | None = related(
+        "vendors", "is_vendor_id", "The chip vendor that is this same organisation, if any.")
 
 
 @strawberry.type(description="A chip-to-chip, host or network link technology.")
-class Interconnect:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    slug: str = strawberry.field(description="Last IRI segment.")
-    name: str = strawberry.field(description="English name.")
-    name_zh: str = strawberry.field(description="Chinese name.")
+class Interconnect(Bilingual):
     interconnect_kind: Concept = strawberry.field(description="ChipToChip, HostBus, Network …")
     generation: str | None = strawberry.field(description="Generation, e.g. 4 or 5.0.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
@@ -251,35 +268,24 @@ class Interconnect:
     link_count: Figure | None = figure_field("linkCount", "Links (count).")
     statements: list[Figure] = strawberry.field(resolver=_statements, description=STATEMENTS_DOC)
 
-    @strawberry.field(description="The vendor, when one owns the technology.")
-    def vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+    vendor: Vendor | None = related(
+        "vendors", "vendor_id", "The vendor, when one owns the technology.")
 
 
 @strawberry.type(description="A release of a software stack.")
-class StackVersion:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    name: str = strawberry.field(description="English name.")
+class StackVersion(Labelled):
     version_string: str = strawberry.field(description="Version, e.g. 12.1.")
     release_date: dt.date | None = strawberry.field(description="Release date.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The stack this is a version of.")
-    def stack(self, info: Info) -> SoftwareStack:
-        return _entity("stacks", self.stack_id, info)  # type: ignore[attr-defined,no-any-return]
+    stack: SoftwareStack = related("stacks", "stack_id", "The stack this is a version of.")
 
 
 @strawberry.type(description="A vendor software stack that drives chips (CUDA, ROCm, Metal …).")
-class SoftwareStack:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    slug: str = strawberry.field(description="Last IRI segment.")
-    name: str = strawberry.field(description="English name.")
-    name_zh: str = strawberry.field(description="Chinese name.")
+class SoftwareStack(Bilingual):
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The vendor of the stack.")
-    def vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+    vendor: Vendor | None = related("vendors", "vendor_id", "The vendor of the stack.")
 
     @strawberry.field(description="Chips this stack drives.")
     def chips(self, info: Info) -> list[ChipRef]:
@@ -315,60 +321,41 @@ class SoftwareStack:
 
 
 @strawberry.type(description="A machine-learning framework (PyTorch, JAX …).")
-class Framework:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    name: str = strawberry.field(description="English name.")
+class Framework(Labelled):
     url: str | None = strawberry.field(description="Home page.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The vendor.")
-    def vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+    vendor: Vendor | None = related("vendors", "vendor_id", "The vendor.")
 
 
 @strawberry.type(description="A framework's backend for a software stack (PyTorch on CUDA).")
-class FrameworkBackend:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    name: str = strawberry.field(description="English name.")
+class FrameworkBackend(Labelled):
     backend_name: str | None = strawberry.field(description="Device name, e.g. cuda, mps.")
     support_level: Concept | None = strawberry.field(description="Stable, Beta or Community.")
     release_date: dt.date | None = strawberry.field(description="First release with it.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The framework.")
-    def framework(self, info: Info) -> Framework:
-        return _entity("frameworks", self.framework_id, info)  # type: ignore
+    framework: Framework = related("frameworks", "framework_id", "The framework.")
 
-    @strawberry.field(description="The software stack it runs on.")
-    def stack(self, info: Info) -> SoftwareStack:
-        return _entity("stacks", self.stack_id, info)  # type: ignore
+    stack: SoftwareStack = related("stacks", "stack_id", "The software stack it runs on.")
 
 
 @strawberry.type(description="A microarchitecture (Hopper, CDNA 2 …).")
-class Architecture:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    name: str = strawberry.field(description="English name.")
+class Architecture(Labelled):
     launch_date: dt.date | None = strawberry.field(description="Launch date.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The vendor.")
-    def vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+    vendor: Vendor | None = related("vendors", "vendor_id", "The vendor.")
 
 
 @strawberry.type(description="A silicon die.")
-class Die:
-    id: strawberry.ID = strawberry.field(description="IRI.")
-    name: str = strawberry.field(description="English name.")
+class Die(Labelled):
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
 
-    @strawberry.field(description="The vendor.")
-    def vendor(self, info: Info) -> Vendor | None:
-        return _entity("vendors", self.vendor_id, info)  # type: ignore[attr-defined]
+    vendor: Vendor | None = related("vendors", "vendor_id", "The vendor.")
 
-    @strawberry.field(description="The architecture.")
-    def architecture(self, info: Info) -> Architecture | None:
-        return _entity("architectures", self.architecture_id, info)  # type: ignore[attr-defined]
+    architecture: Architecture | None = related(
+        "architectures", "architecture_id", "The architecture.")
 
 
 @strawberry.type(description="A price: an amount of money for a chip or system at a date.")
@@ -410,13 +397,11 @@ class Offer:
     def offer_for(self) -> strawberry.ID:
         return strawberry.ID(self.offer_for_id)  # type: ignore[attr-defined]
 
-    @strawberry.field(description="The chip offered, when the offer is for a chip.")
-    def chip(self, info: Info) -> ChipRef | None:
-        return _entity("chips", self.offer_for_id, info)  # type: ignore[attr-defined,no-any-return]
+    chip: ChipRef | None = related(
+        "chips", "offer_for_id", "The chip offered, when the offer is for a chip.")
 
-    @strawberry.field(description="The system offered, when the offer is for a system.")
-    def system(self, info: Info) -> SystemRef | None:
-        return _entity("systems", self.offer_for_id, info)  # type: ignore[attr-defined,no-any-return]
+    system: SystemRef | None = related(
+        "systems", "offer_for_id", "The system offered, when the offer is for a system.")
 
 
 @strawberry.type(description="A dated exchange rate: 1 fromCurrency = rate toCurrency.")
@@ -449,9 +434,7 @@ class Claim:
     quantity: list[Figure] = strawberry.field(resolver=lambda_quantity,
                                               description="Statements of the quantities claimed.")
 
-    @strawberry.field(description="The source making the claim.")
-    def claimed_by(self, info: Info) -> Source:
-        return _entity("sources", self.claimed_by_id, info)  # type: ignore[attr-defined,no-any-return]
+    claimed_by: Source = related("sources", "claimed_by_id", "The source making the claim.")
 
     @strawberry.field(description="IRIs of what the claim is about.")
     def about(self) -> list[strawberry.ID]:
@@ -463,9 +446,7 @@ class Component:
     count: int = strawberry.field(description="How many of the chip.")
     role: Concept | None = strawberry.field(description="AcceleratorRole, HostCPURole, PartRole.")
 
-    @strawberry.field(description="The chip.")
-    def chip(self, info: Info) -> ChipRef:
-        return _entity("chips", self.chip_id, info)  # type: ignore[attr-defined,no-any-return]
+    chip: ChipRef = related("chips", "chip_id", "The chip.")
 
 
 @strawberry.type(description="Memory figures of a chip.")

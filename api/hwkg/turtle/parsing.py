@@ -123,7 +123,8 @@ def unstorable(graph: Graph) -> tuple[str, str] | None:
 
     rdflib accepts some IRIs that are not IRIs (spaces, ``<`` from a mangled prefix), language
     tags longer than BCP 47 allows, and lone surrogates from ``\\uD800`` escapes; any of them
-    would crash building the store or validating. Found by fuzzing (tests/test_fuzz_turtle.py).
+    would crash building the store or validating. Found by fuzzing
+    (tests/turtle/test_fuzz_turtle.py).
     """
     seen: set[Node] = set()
     for triple in graph:

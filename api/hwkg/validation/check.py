@@ -29,7 +29,6 @@ from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
 from hwkg.core.problems import Problem
 from hwkg.turtle.parsing import read
 from hwkg.validation import constraints, neighbourhood
-from hwkg.validation.shacl import problems_of, validate
 
 #: Data triples up to which the fast path also runs pyshacl's core constraints (≈ 5,000 chips).
 CORE_MAX = 250_000
@@ -54,6 +53,9 @@ def check(store: ox.Store, home: Path, files: dict[str, str], data_triples: int,
 
     ``files`` maps each entity IRI to the file describing it, for the problems' file names.
     """
+    # pyshacl is imported here, not above: opening a cached store (hwkg query) never needs it.
+    from hwkg.validation.shacl import problems_of, validate
+
     shapes, _, _ = read(resources.turtle_files(home / "shapes"))
     ontology, _, _ = read(resources.turtle_files(home / "ontology"))
     by_iri = {URIRef(k): v for k, v in files.items()}

@@ -11,7 +11,9 @@ profile="http://www.w3.org/ns/json-ld#expanded"`` (the JSON-LD profile parameter
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -41,12 +43,27 @@ def wants_expanded(accept: str | None, query_profile: str | None = None) -> bool
 
 
 def compact_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None) -> bytes:
-    """``triples`` as JSON-LD compacted with the prefix context (``@context`` inline)."""
+    """``triples`` as JSON-LD compacted with the prefix context (``@context`` inline), the same
+    bytes for the same triples: nodes sorted by ``@id``, a property's values sorted (they are a
+    set; ``@list`` order is kept), keys sorted."""
     payload = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
     graph = Graph().parse(data=payload, format="nt")
     text = graph.serialize(format="json-ld", context=dict(prefixes or PREFIXES),
                            auto_compact=True)
-    return text.encode("utf-8")
+    canonical = _canonical(json.loads(text))
+    return (json.dumps(canonical, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` with every JSON array that stands for a set sorted (rdflib orders them by
+    hash, which changes from one process to the next)."""
+    if isinstance(value, dict):
+        return {key: [_canonical(v) for v in item] if key == "@list" else _canonical(item)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_canonical(v) for v in value),
+                      key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def serialize(triples: Iterable[ox.Triple], media_type: str,

@@ -23,7 +23,7 @@ import instead of once per log (the same rules; 20× faster).
 Only these functions are called. The summarizer's RCP checker (which rewrites or deletes
 ``scaling.json`` in the tree it reads) and its power scoring (which divides by zero on
 some submitters' power logs; time-to-train does not need power) are never run, so the
-tree is only read. ``tests/test_mlperf_scoring.py`` compares every stored score with the
+tree is only read. ``tests/importers/test_mlperf_scoring.py`` compares every stored score with the
 package's ``summarize_results`` (run on a copy) on the fixture trees of several rounds.
 """
 

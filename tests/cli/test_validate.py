@@ -1,0 +1,91 @@
+"""``hwkg validate`` as a user runs it: messages, their format, and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parents[1] / "cases"
+SYNTAX = sorted((CASES / "syntax").glob("*.ttl"))
+EXPECTED_LINES: dict[str, int] = json.loads((CASES / "syntax" / "expected-lines.json").read_text())
+SYNTAX_FRAGMENTS = {
+    "lone-at": "malformed or truncated input",
+    "unknown-prefix": 'Prefix "nope:" not bound',
+    "unterminated-string": "string literal",
+    "missing-dot": "expected '.'",
+    "not-utf8": "not UTF-8",
+}
+VIOLATION_LINE = re.compile(
+    r"^(?P<file>[^:]+\.ttl): (?P<focus>\S+)(?: (?P<path>\S+))?: (?P<msg>.+) "
+    r"\((?P<shape>hwsh:[\w-]+)\)$")
+
+
+def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hwkg", *args], capture_output=True, text=True, timeout=300,
+        check=False
+    )
+
+
+def test_bundled_graph_conforms() -> None:
+    done = hwkg("validate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == ""
+    assert "conform" in done.stderr
+
+
+def test_syntax_cases_found() -> None:
+    assert {p.stem for p in SYNTAX} == set(EXPECTED_LINES) == set(SYNTAX_FRAGMENTS)
+
+
+@pytest.mark.parametrize("case", SYNTAX, ids=lambda p: p.stem)
+def test_syntax_error_names_file_and_line(case: Path) -> None:
+    done = hwkg("validate", str(case))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1, done.stdout
+    assert lines[0].startswith(f"{case}:{EXPECTED_LINES[case.stem]}: ")
+    assert SYNTAX_FRAGMENTS[case.stem] in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("case", "shape", "fragment"),
+    [
+        ("missing-source", "hwsh:Statement-source", "prov:wasDerivedFrom"),
+        ("two-preferred", "hwsh:QA-onePreferred", "two preferred hw:memoryCapacity"),
+        ("wrong-datatype", "hwsh:Statement-value", "xsd:integer or xsd:decimal"),
+        ("memory-50000", "hwsh:Chip-memoryCapacity", "plausible range"),
+    ],
+)
+def test_violation_names_file_focus_and_shape(case: str, shape: str, fragment: str) -> None:
+    path = CASES / "invalid" / f"{case}.ttl"
+    done = hwkg("validate", str(CASES / "context.ttl"), str(path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    parsed = [VIOLATION_LINE.match(line) for line in done.stdout.splitlines()]
+    assert parsed and all(parsed), done.stdout
+    hits = [m for m in parsed if m and m["shape"] == shape]
+    assert hits, done.stdout
+    assert hits[0]["file"] == str(path)
+    assert hits[0]["focus"].startswith("chip:test-gpu")
+    assert fragment in hits[0]["msg"]
+
+
+def test_valid_case_passes_against_bundled_graph() -> None:
+    done = hwkg("validate", str(CASES / "context.ttl"), str(CASES / "valid" / "chip-complete.ttl"))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_missing_path_is_a_usage_error() -> None:
+    done = hwkg("validate", "no/such/file.ttl")
+    assert done.returncode == 2
+    assert "no such file" in done.stderr
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    assert hwkg("validate", "--frobnicate").returncode == 2

@@ -1,0 +1,107 @@
+"""The response cache is keyed on the graph version: a reload changes the answer at once.
+
+In-process (the app with a real GraphHolder swap, as a reload does), since a live server's
+graph only changes on a reload.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hwkg.app import create_app
+from hwkg.core.settings import Settings
+from hwkg.graphql.cache import ResponseCache, make_key
+from hwkg.loading.snapshot import GraphHolder, Snapshot, load_snapshot
+
+PACKAGE = Path(__file__).resolve().parents[2] / "api" / "hwkg" / "graphql"
+
+
+def test_a_reload_changes_the_cached_answer(snapshot: Snapshot, fixture_home: Path) -> None:
+    other = load_snapshot(fixture_home)
+    body = {"query": "{ graphVersion chips { totalCount } }"}
+    app = create_app(Settings(), snapshot=snapshot)
+    app.state.graph = GraphHolder(snapshot)  # what the lifespan does
+
+    async def ask() -> Any:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return (await client.post("/graphql", json=body)).json()["data"]
+
+    first = asyncio.run(ask())
+    assert asyncio.run(ask()) == first
+    app.state.graph.swap(other)
+    after = asyncio.run(ask())
+    assert first["graphVersion"] == snapshot.version
+    assert after == {"graphVersion": other.version, "chips": {"totalCount": 3}}
+
+
+def test_cache_key_ignores_variable_order_and_evicts_oldest() -> None:
+    a = make_key("v1", "q", {"x": 1, "y": 2}, None, "json")
+    assert a == make_key("v1", "q", {"y": 2, "x": 1}, None, "json")
+    assert a != make_key("v2", "q", {"x": 1, "y": 2}, None, "json")
+    cache = ResponseCache(size=2)
+    for i in range(3):
+        cache.put(make_key("v", str(i), None, None, "json"), (200, b"%d" % i))
+    assert cache.get(make_key("v", "0", None, None, "json")) is None
+    assert cache.get(make_key("v", "2", None, None, "json")) == (200, b"2")
+
+
+def test_resolvers_never_touch_the_rdf_store() -> None:
+    """The GraphQL package reads the catalog only: no rdflib / pyoxigraph import in it."""
+    for module in PACKAGE.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith(("rdflib", "pyoxigraph")), f"{module.name}: {name}"
+
+
+@pytest.mark.server
+def test_a_live_reload_is_served_by_graphql_at_once(tmp_path: Path) -> None:
+    """Against a live server: a repeated (cached) query answers the new graph after a reload."""
+    from ops_support import CHIP_FILE, TOKEN, make_home, start
+
+    home = make_home(tmp_path / "home")
+    server = start(home, tmp_path / "server.log", env={"HWKG_ADMIN_TOKEN": TOKEN})
+    body = {"query": '{ graphVersion chips { nodes { maxPower { value unit } } } }'}
+    try:
+        def ask() -> Any:
+            r = httpx.post(server.url + "/graphql", json=body, timeout=30)
+            assert r.status_code == 200, r.text
+            return r.json()["data"]
+
+        before = ask()
+        assert ask() == before  # answered from the cache the second time
+        powers = [n["maxPower"]["value"] for n in before["chips"]["nodes"] if n["maxPower"]]
+        assert 700.0 in powers
+        path = home / "graph" / CHIP_FILE
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("hw:value 700 ; hw:unit unit:W",
+                                     "hw:value 650 ; hw:unit unit:W"), encoding="utf-8")
+        r = httpx.post(server.url + "/admin/reload",
+                       headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120)
+        assert r.status_code == 200, r.text
+        after = ask()
+        assert after["graphVersion"] != before["graphVersion"]
+        assert 650.0 in [n["maxPower"]["value"] for n in after["chips"]["nodes"] if n["maxPower"]]
+    finally:
+        server.stop()
+
+
+def test_unexpected_resolver_errors_reach_clients_without_details() -> None:
+    from graphql import ExecutionResult, GraphQLError
+    from hwkg.graphql.endpoint import masked
+
+    boom = GraphQLError("division by zero in /srv/hwkg/x.py", path=["chip"],
+                        original_error=ZeroDivisionError("secret"))
+    mine = GraphQLError("invalid cursor 'x'", path=["chips"])
+    out = masked(ExecutionResult(data={"chip": None}, errors=[boom, mine]))
+    assert [e["message"] for e in out["errors"]] == ["internal error", "invalid cursor 'x'"]
+    assert out["errors"][0]["path"] == ["chip"] and "secret" not in str(out)

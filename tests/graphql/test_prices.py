@@ -1,0 +1,117 @@
+"""Prices per unit, cloud hourly prices, system prices for chips sold inside systems, sourced
+absences, and answers that are never silently wrong (tests/fixtures/pricing-graph: its round
+numbers make each expected value a hand computation)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hwkg.graphql.schema import schema
+from hwkg.loading.snapshot import load_snapshot
+from hwkg.readmodel import cached
+
+ROOT = Path(__file__).resolve().parents[2]
+Ask = Callable[[str], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def pricing_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pricing-home")
+    for name in ("ontology", "shapes"):
+        (folder / name).symlink_to(ROOT / name)
+    (folder / "graph").symlink_to(ROOT / "tests" / "fixtures" / "pricing-graph" / "graph")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ask(pricing_home: Path) -> Ask:
+    catalog = cached.for_snapshot(load_snapshot(pricing_home))
+
+    def run(query: str) -> dict[str, Any]:
+        result = schema().execute_sync(query, context_value={"catalog": catalog})
+        if result.errors:
+            return {"errors": [e.message for e in result.errors], "data": result.data}
+        return result.data or {}
+    return run
+
+
+def test_a_kit_price_is_divided_by_its_unit_count(ask: Ask) -> None:
+    data = ask('''{ chip(id: "pt-accel") {
+        price { value unit inputs { role value offer { unitCount } } }
+        memoryPerDollar { value unit }
+        offers { unitCount pricePerUnit { value } provider region instanceType } } }''')["chip"]
+    assert data["price"]["value"] == pytest.approx(80000 / 8)
+    roles = {i["role"]: i["value"] for i in data["price"]["inputs"]}
+    assert roles == {"price": 80000.0, "unitCount": 8.0}
+    assert data["memoryPerDollar"]["value"] == pytest.approx(96 / 10000)
+    cloud = [o for o in data["offers"] if o["provider"]]
+    assert cloud == [{"unitCount": 8, "pricePerUnit": {"value": 2.0}, "provider": "Pricetest Cloud",
+                      "region": "test-1", "instanceType": "pt8.xlarge"}]
+
+
+def test_cloud_hourly_prices_are_asked_for_and_named(ask: Ask) -> None:
+    data = ask('''{ chip(id: "pt-accel") {
+        price(priceBasis: CLOUD_HOURLY) { value unit inputs { offer { offerKind { name } } } }
+        flopsPerDollar(priceBasis: CLOUD_HOURLY) { value unit } } }''')["chip"]
+    assert data["price"]["value"] == pytest.approx(2.0) and data["price"]["unit"] == "USD/h"
+    assert data["price"]["inputs"][0]["offer"]["offerKind"]["name"] == "CloudHourly"
+    assert data["flopsPerDollar"]["value"] == pytest.approx(1000 / 2.0)
+    ranked = ask('''{ chips(priceBasis: CLOUD_HOURLY, where: {price: {isNull: false}}) {
+        nodes { slug } } }''')["chips"]["nodes"]
+    assert ranked == [{"slug": "pt-accel"}]
+
+
+def test_a_chip_sold_only_inside_a_system_takes_its_price(ask: Ask) -> None:
+    data = ask('''{ chip(id: "pt-soc") { price { value reason inputs { role entityId } }
+        fitsModel(parameters: 40e9) { fits devices neededGb deviceGb } } }''')["chip"]
+    assert data["price"]["value"] == pytest.approx(4000)
+    assert data["price"]["inputs"][0]["entityId"].endswith("/system/pt-box")
+    # GPU-usable memory (96 GB), not the 128 GB of shared RAM, decides whether it fits
+    assert data["fitsModel"] == {"fits": True, "devices": 1, "neededGb": 80.0, "deviceGb": 96.0}
+    big = ask('{ chip(id: "pt-soc") { fitsModel(parameters: 60e9) { fits devices } } }')
+    assert big["chip"]["fitsModel"] == {"fits": False, "devices": 2}
+
+
+def test_a_missing_figure_is_explained_with_the_chip_and_the_figure(ask: Ask) -> None:
+    data = ask('''{ chip(id: "pt-mystery") { flopsPerDollar { value reason }
+        absences { property kind note sources { title } } } }''')["chip"]
+    reason = data["flopsPerDollar"]["reason"]
+    assert data["flopsPerDollar"]["value"] is None
+    assert "Pricetest Mystery" in reason and "computeBF16" in reason and "no quantity" not in reason
+    assert data["absences"] == [{"property": "computeBF16", "kind": "NotPublished",
+                                 "note": "The datasheet lists no BF16 rate (fixture).",
+                                 "sources": [{"title": "Pricetest datasheet (test fixture)"}]}]
+
+
+def test_filters_say_what_they_dropped_for_a_missing_value(ask: Ask) -> None:
+    under = ask('''{ chips(where: {maxPower: {lt: 2000}}) { totalCount excludedMissing
+        nodes { slug } } }''')["chips"]
+    assert under["nodes"] == [{"slug": "pt-accel"}]
+    assert under["excludedMissing"] == 2  # pt-mystery and pt-soc have no power figure
+    unknown = ask('{ chips(where: {maxPower: {isNull: true}}) { nodes { slug } } }')
+    assert [n["slug"] for n in unknown["chips"]["nodes"]] == ["pt-mystery", "pt-soc"]
+
+
+def test_an_order_item_with_two_keys_is_an_error(ask: Ask) -> None:
+    answer = ask('{ chips(orderBy: [{computeBF16: DESC, maxPower: ASC}]) { nodes { slug } } }')
+    assert answer["errors"] and "one key" in answer["errors"][0]
+    assert "maxPower" in answer["errors"][0] and "computeBF16" in answer["errors"][0]
+    fine = ask('{ chips(orderBy: [{computeBF16: DESC}, {maxPower: ASC}]) { nodes { slug } } }')
+    assert fine["chips"]["nodes"][0] == {"slug": "pt-accel"}
+
+
+def test_model_sizes_in_billions_are_refused_not_misread(ask: Ask) -> None:
+    answer = ask('{ chip(id: "pt-accel") { devicesNeeded(parameters: 70) { value } } }')
+    assert answer["errors"] and "count of parameters" in answer["errors"][0]
+    ok = ask('{ chip(id: "pt-accel") { devicesNeeded(parameters: 70e9) { value } } }')
+    assert ok["chip"]["devicesNeeded"]["value"] == 2  # 140 GB of weights over 96 GB devices
+
+
+def test_launch_month_is_stated_with_its_precision(ask: Ask) -> None:
+    data = ask('{ chip(id: "pt-accel") { launchDate launchDatePrecision altNames } }')["chip"]
+    assert data == {"launchDate": "2024-05-01", "launchDatePrecision": "month",
+                    "altNames": ["PT-ACCEL-96GB"]}

@@ -1,0 +1,103 @@
+"""``hwkg import csv FILE --mapping M``: an Epoch-AI-style table as statements on chips."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "import" / "csv"
+HW = Namespace("https://w3id.org/hwkg/ontology#")
+CHIP = "https://w3id.org/hwkg/id/chip/"
+
+
+def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hwkg", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "graph"
+    shutil.copytree(ROOT / "graph", target)
+    return target
+
+
+@pytest.mark.parametrize("mapping", ["mapping.toml", "mapping.json"])
+def test_good_table_imports(folder: Path, mapping: str) -> None:
+    done = hwkg("import", "csv", str(FIXTURES / "chips.csv"), "--mapping",
+                str(FIXTURES / mapping), "--graph-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = folder / "figures" / "test-chip-table" / "nvidia-a100-sxm4-80gb.ttl"
+    graph = Graph().parse(written, format="turtle")
+    chip = URIRef(CHIP + "nvidia-a100-sxm4-80gb")
+    bandwidth = graph.value(chip, HW.memoryBandwidth)
+    assert str(graph.value(bandwidth, HW.value)) == "2039.0"
+    assert graph.value(bandwidth, HW.rank) == HW.NormalRank
+    h100 = Graph().parse(written.with_name("nvidia-h100-sxm5-80gb.ttl"), format="turtle")
+    statement = h100.value(URIRef(CHIP + "nvidia-h100-sxm5-80gb"), HW.memoryBandwidth)
+    assert str(h100.value(statement, HW.unit)).endswith("TeraBYTE-PER-SEC")
+    check = hwkg("validate", str(written))  # with the bundled graph as context
+    assert check.returncode == 0, check.stdout
+
+
+def test_bad_unit_is_rejected_and_graph_unchanged(folder: Path) -> None:
+    before = snapshot(folder)
+    done = hwkg("import", "csv", str(FIXTURES / "chips-bad-unit.csv"), "--mapping",
+                str(FIXTURES / "mapping.toml"), "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert "row 3: column 'Memory bandwidth unit': unit 'GB/hour' is not in the unit " \
+           "vocabulary" in done.stdout
+    assert snapshot(folder) == before
+
+
+def test_mapping_unit_of_the_wrong_kind_is_rejected(folder: Path, tmp_path: Path) -> None:
+    mapping = json.loads((FIXTURES / "mapping.json").read_text())
+    mapping["figures"][2]["unit"] = "unit:GigaBYTE"  # TDP column declared in gigabytes
+    path = tmp_path / "wrong-kind.json"
+    path.write_text(json.dumps(mapping))
+    before = snapshot(folder)
+    done = hwkg("import", "csv", str(FIXTURES / "chips.csv"), "--mapping", str(path),
+                "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert "unit unit:GigaBYTE measures DataSize, but hw:maxPower needs Power" in done.stdout
+    assert snapshot(folder) == before
+
+
+def test_shape_violation_is_reported_and_nothing_written(folder: Path, tmp_path: Path) -> None:
+    mapping = json.loads((FIXTURES / "mapping.json").read_text())
+    mapping["figures"][0]["scale"] = 1000  # 80 GB misread as 80,000 GB: implausible
+    path = tmp_path / "scaled.json"
+    path.write_text(json.dumps(mapping))
+    before = snapshot(folder)
+    done = hwkg("import", "csv", str(FIXTURES / "chips.csv"), "--mapping", str(path),
+                "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert "Chip-memoryCapacity" in done.stdout and "outside the plausible range" in done.stdout
+    assert "figures/test-chip-table/nvidia-h100-sxm5-80gb.ttl" in done.stdout
+    assert "nothing written" in done.stderr
+    assert snapshot(folder) == before
+
+
+def test_a_second_preferred_figure_is_rejected(folder: Path, tmp_path: Path) -> None:
+    mapping = json.loads((FIXTURES / "mapping.json").read_text())
+    mapping["figures"][0]["rank"] = "PreferredRank"  # the chips already prefer a datasheet 80 GB
+    path = tmp_path / "preferred.json"
+    path.write_text(json.dumps(mapping))
+    before = snapshot(folder)
+    done = hwkg("import", "csv", str(FIXTURES / "chips.csv"), "--mapping", str(path),
+                "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert "QA-onePreferred" in done.stdout and "hw:memoryCapacity" in done.stdout
+    assert snapshot(folder) == before

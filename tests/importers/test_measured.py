@@ -1,0 +1,103 @@
+"""``hwkg import measured``: the H100 and H200 probe files as results of one-chip systems."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Namespace, URIRef
+
+ROOT = Path(__file__).resolve().parents[2]
+MEASURED = ROOT / "tests" / "fixtures" / "measured"
+HW = Namespace("https://w3id.org/hwkg/ontology#")
+ID = "https://w3id.org/hwkg/id/"
+
+
+def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hwkg", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def load(folder: Path) -> Graph:
+    graph = Graph()
+    for path in sorted(folder.rglob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def files() -> list[str]:
+    found = sorted(str(p) for p in MEASURED.glob("*.json"))
+    assert len(found) == 2, f"expected the H100 and H200 files in {MEASURED}"
+    return found
+
+
+def test_measured_files_become_results(tmp_path: Path) -> None:
+    folder = tmp_path / "graph"
+    shutil.copytree(ROOT / "graph", folder)
+    done = hwkg("import", "measured", *files(), "--graph-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    graph = load(folder)
+    system = URIRef(f"{ID}system/measured-h100-sxm5-80gb-2026-11-27")
+    part = graph.value(system, HW.component)
+    assert graph.value(part, HW.componentChip) == URIRef(f"{ID}chip/nvidia-h100-sxm5-80gb")
+    results = set(graph.subjects(HW.system, system))
+    assert len(results) == 10
+    bf16 = URIRef(f"{ID}result/measured-h100-sxm5-80gb-2026-11-27-matmul-bf16")
+    assert bf16 in results
+    bench = graph.value(bf16, HW.benchmark)
+    assert graph.value(bench, HW.measures) == HW.computeBF16
+    assert graph.value(bf16, HW.category) == HW.Measured
+    assert "8192x8192x8192" in str(graph.value(bf16, HW.method))
+    measured = Decimal(str(graph.value(graph.value(bf16, HW.result), HW.value)))
+    dense = [Decimal(str(graph.value(s, HW.value)))
+             for s in graph.objects(URIRef(f"{ID}chip/nvidia-h100-sxm5-80gb"), HW.computeBF16)
+             if graph.value(s, HW.sparsity) == HW.Dense
+             and graph.value(s, HW.rank) == HW.PreferredRank]
+    assert dense, "the H100's preferred dense BF16 figure is in the graph"
+    assert Decimal("0.5") < measured / dense[0] < 1  # measured sits below the datasheet peak
+    source = graph.value(system, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    url = str(graph.value(source, URIRef("https://schema.org/url")))
+    assert url == "https://w3id.org/hwkg/evidence/measured/h100-probe-2026-11-27.json"
+    title = str(graph.value(source, URIRef("http://purl.org/dc/terms/title")))
+    assert "(file h100-probe-2026-11-27.json)" in title
+    for name in ("h100-probe-2026-11-27.json", "h200-probe-2026-11-27.json", "SOURCE.md"):
+        shipped = folder / "evidence" / "measured" / name
+        assert shipped.read_bytes() == (MEASURED / name).read_bytes(), f"{name} not shipped as is"
+    h200 = URIRef(f"{ID}system/measured-h200-sxm-141gb-2026-11-27")
+    assert len(set(graph.subjects(HW.system, h200))) == 10
+    again = hwkg("import", "measured", *files(), "--graph-dir", str(folder))
+    assert again.returncode == 0 and again.stdout.startswith("added: nothing\nchanged: nothing")
+
+
+def test_bundled_graph_cites_the_shipped_evidence() -> None:
+    """The committed measured systems cite the copies under graph/evidence/, not a local path."""
+    graph = load(ROOT / "graph" / "systems")
+    urls = {str(u) for u in graph.objects(None, URIRef("https://schema.org/url"))}
+    assert not [u for u in urls if u.startswith("file:")]
+    base = "https://w3id.org/hwkg/evidence/measured/"
+    for name in ("h100-probe-2026-11-27.json", "h200-probe-2026-11-27.json"):
+        assert base + name in urls
+        assert (ROOT / "graph" / "evidence" / "measured" / name).is_file()
+
+
+def test_bad_unit_is_rejected_and_graph_unchanged(tmp_path: Path) -> None:
+    folder = tmp_path / "graph"
+    shutil.copytree(ROOT / "graph", folder)
+    data = json.loads(Path(files()[0]).read_text())
+    data["figures"]["gemm_bf16"]["unit"] = "TFLOP/hour"
+    bad = tmp_path / "h100-bad-unit.json"
+    bad.write_text(json.dumps(data))
+    before = snapshot(folder)
+    done = hwkg("import", "measured", str(bad), "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert "figure 'gemm_bf16' has unit 'TFLOP/hour'" in done.stdout
+    assert snapshot(folder) == before

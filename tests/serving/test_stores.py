@@ -1,0 +1,167 @@
+"""The on-disk store: ``hwkg load --store``, ``hwkg serve --store`` and ``--workers``.
+
+Runs on a small synthetic home (bench/generate.py, 40 chips) so the graph does not change
+under the test while others edit graph/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import start_server, stop_server
+from hwkg.core.namespaces import sparql_prefixes
+from hwkg.loading.snapshot import load_snapshot
+from hwkg.serving import stores as persistence
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = gen
+    spec.loader.exec_module(gen)
+    folder = tmp_path_factory.mktemp("store-home")
+    gen.write_home(gen.generate(40, seed=11), folder)
+    return folder
+
+
+def hwkg(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HWKG_HOME": str(home)}
+    env.pop("HWKG_STORE", None)
+    return subprocess.run([sys.executable, "-m", "hwkg", *args], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def built_at(path: Path) -> str:
+    store = ox.Store.read_only(str(path))
+    meta = ox.NamedNode(persistence.GRAPH_META)
+    quad = next(iter(store.quads_for_pattern(None, persistence.BUILT, None, meta)))
+    assert isinstance(quad.object, ox.Literal)
+    return quad.object.value
+
+
+def chip_count(store: ox.Store) -> int:
+    query = sparql_prefixes() + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a/rdfs:subClassOf* hw:Chip }"
+    row = next(iter(store.query(query, use_default_graph_as_union=True)))  # type: ignore[arg-type]
+    return int(row["n"].value)
+
+
+def test_load_records_the_graph_version_and_skips_an_up_to_date_store(
+    home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "store"
+    first = hwkg("load", "--store", str(path), home=home)
+    assert first.returncode == 0, first.stderr
+    assert "built" in first.stderr
+    meta = persistence.read_meta(ox.Store.read_only(str(path)))
+    assert meta is not None and meta.version == load_snapshot(home, check_shapes=False).version
+    stamp = built_at(path)
+    again = hwkg("load", "--store", str(path), home=home)
+    assert again.returncode == 0 and "up to date" in again.stderr
+    assert built_at(path) == stamp
+
+
+def test_changed_files_rebuild_and_invalid_files_leave_the_store_alone(
+    home: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy, symlinks=True)
+    path = tmp_path / "store"
+    assert hwkg("load", "--store", str(path), home=copy).returncode == 0
+    old = persistence.read_meta(ox.Store.read_only(str(path)))
+    target = next((copy / "graph" / "chips").glob("*.ttl"))
+    target.write_text(target.read_text("utf-8").replace("Synthetic GPU", "Synthetic G P U", 1),
+                      "utf-8")
+    rebuilt = hwkg("load", "--store", str(path), home=copy)
+    assert rebuilt.returncode == 0 and "built" in rebuilt.stderr
+    new = persistence.read_meta(ox.Store.read_only(str(path)))
+    assert old is not None and new is not None and new.version != old.version
+    target.write_text(target.read_text("utf-8").replace("hw:count 2 ;", "hw:count 0 ;"), "utf-8")
+    (copy / "graph" / "systems" / "bad.ttl").write_text(
+        "@prefix hw: <https://w3id.org/hwkg/ontology#> .\n"
+        "<https://w3id.org/hwkg/id/system/bad> a hw:System .\n", "utf-8")
+    failed = hwkg("load", "--store", str(path), home=copy)
+    assert failed.returncode == 1, failed.stderr
+    assert "System-component" in failed.stdout
+    kept = persistence.read_meta(ox.Store.read_only(str(path)))
+    assert kept == new
+
+
+@pytest.mark.server
+def test_serve_store_answers_from_the_store_without_rebuilding(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    env = {"HWKG_HOME": str(home)}
+    proc, url = start_server("--store", str(path), env=env)  # builds it: there is none yet
+    try:
+        health = httpx.get(url + "/health", timeout=10).json()
+    finally:
+        stop_server(proc)
+    stamp = built_at(path)
+    meta = persistence.read_meta(ox.Store.read_only(str(path)))
+    assert meta is not None and health["version"] == meta.version
+    proc, url = start_server("--store", str(path), env=env)  # restart: opens, does not rebuild
+    try:
+        answer = httpx.post(url + "/graphql", json={"query": "{ chips { totalCount } }"},
+                            timeout=30).json()
+    finally:
+        stop_server(proc)
+    assert built_at(path) == stamp
+    expected = chip_count(ox.Store.read_only(str(path)))
+    assert expected > 0
+    assert answer["data"]["chips"]["totalCount"] == expected
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(child) for child in text]
+    return found
+
+
+@pytest.mark.server
+def test_serve_workers_run_several_processes_over_one_store(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    assert hwkg("load", "--store", str(path), home=home).returncode == 0
+    proc, url = start_server("--store", str(path), "--workers", "2",
+                             env={"HWKG_HOME": str(home)})
+    try:
+        versions = {httpx.get(url + "/health", timeout=10).json()["version"] for _ in range(20)}
+        answers = [httpx.post(url + "/graphql", json={"query": "{ chips { totalCount } }"},
+                              timeout=30).json() for _ in range(4)]
+        workers = [c for c in _children(proc.pid)
+                   if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+    finally:
+        stop_server(proc)
+    meta = persistence.read_meta(ox.Store.read_only(str(path)))
+    assert meta is not None and versions == {meta.version}
+    assert {a["data"]["chips"]["totalCount"] for a in answers} == {chip_count(
+        ox.Store.read_only(str(path)))}
+    assert len(workers) == 2
+
+
+def test_a_reopened_store_knows_its_quad_count_without_scanning(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    meta = persistence.build(path, home, check=False, with_catalog=False)
+    snapshot = persistence.open_snapshot(path, home, rebuild=False)
+    assert "triples" in snapshot.__dict__  # seeded from the recorded count
+    store = ox.Store.read_only(str(path))
+    meta_quads = len(list(store.quads_for_pattern(None, None, None,
+                                                  ox.NamedNode(persistence.GRAPH_META))))
+    assert meta_quads > 0  # the bookkeeping graph is there, and is not counted
+    assert snapshot.triples == len(store) - meta_quads
+    assert persistence.recorded_count(path, "0000000000000000") is None
+    assert persistence.recorded_count(path, meta.version) == snapshot.triples
