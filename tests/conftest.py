@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -17,6 +18,9 @@ import pytest
 
 from hwkg.core import resources
 from hwkg.loading.snapshot import Snapshot, load_snapshot
+
+#: Fixture modules shared by tests in several folders.
+pytest_plugins = ["pricing_support"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -131,3 +135,14 @@ def fixture_server(fixture_home: Path) -> Iterator[str]:
         yield url
     finally:
         stop_server(proc)
+
+
+def generated_home(chips: int, folder: Path) -> Path:
+    """A synthetic graph of ``chips`` chips written by bench/generate.py into ``folder``."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = gen
+    spec.loader.exec_module(gen)
+    gen.write_home(gen.generate(chips, seed=3), folder)
+    return folder

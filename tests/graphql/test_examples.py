@@ -19,58 +19,14 @@ from gql.transport.requests import RequestsHTTPTransport
 
 from hwkg.core.namespaces import HWT
 from hwkg.loading.snapshot import Snapshot, load_snapshot
+from queries_support import (
+    DEVICES_FOR_65B_FP16,
+    MEASURED_VS_DATASHEET_BF16,
+    ROCM_AT_LEAST_1_TBPS,
+    TOP_FIVE_MEMORY_PER_DOLLAR,
+)
 
 pytestmark = pytest.mark.server
-
-TOP_FIVE_MEMORY_PER_DOLLAR = """
-query TopMemoryPerDollar {
-  chips(orderBy: [{memoryPerDollar: DESC}], where: {memoryPerDollar: {gt: 0}}, first: 5) {
-    nodes {
-      id name
-      memoryPerDollar(currency: "USD") {
-        value unit
-        inputs { role value unit figure { id value unit }
-                 offer { id amount currency offerDate sources { title url date } }
-                 rate { id rate rateDate fromCurrency toCurrency } }
-      }
-    }
-  }
-}"""
-
-ROCM_AT_LEAST_1_TBPS = """
-query RocmFast {
-  chips(where: {softwareStack: {name: {contains: "ROCm"}}, memoryBandwidth: {gte: 1000}},
-        first: 100) {
-    totalCount nodes { id name memoryBandwidth { value unit } softwareStacks { name } }
-  }
-}"""
-
-DEVICES_FOR_65B_FP16 = """
-query Hold65B($after: String) {
-  chips(orderBy: [{devicesNeeded: {parameters: 65e9, bytesPerParameter: 2}}], first: 100,
-        after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { id name
-      devicesNeeded(parameters: 65e9, bytesPerParameter: 2) {
-        value unit reason inputs { role value unit figure { value unit scope { name } } } } }
-  }
-}"""
-
-MEASURED_VS_DATASHEET_BF16 = """
-query MeasuredBF16($chip: ID!) {
-  chip(id: $chip) {
-    name
-    computeBF16 { value unit source { title url } }
-    benchmarkResults {
-      id name benchmark { name measures }
-      system { acceleratorCount components { count chip { id } } }
-      result { value unit }
-      measuredVsPeak { value unit reason inputs { role value unit entityId } }
-    }
-  }
-}"""
-
 
 def client(base: str) -> Client:
     transport = RequestsHTTPTransport(url=base + "/graphql", timeout=60)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_graphql_prices import Ask, ask, pricing_home  # noqa: F401  (fixtures)
+
+from pricing_support import Ask
 
 PEAK = 1000e12          # pt-accel dense BF16, FLOP/s
 TRAIN = "{parameters: 2e9, tokens: 1e11}"
 
 
-def test_training_plan_follows_its_formulas(ask: Ask) -> None:  # noqa: F811
+def test_training_plan_follows_its_formulas(ask: Ask) -> None:
     plan = ask(f'''{{ planTraining(chip: "pt-accel", workload: {TRAIN}, devices: 4) {{
         devices devicesToFit fits mfuBasis formulas assumptions
         compute {{ value unit }} mfu {{ value inputs {{ role }} }} time {{ value unit }}
@@ -34,7 +35,7 @@ def test_training_plan_follows_its_formulas(ask: Ask) -> None:  # noqa: F811
     assert any("6·P·D" in f for f in plan["formulas"]) and plan["assumptions"]
 
 
-def test_mfu_given_or_default_for_a_larger_model(ask: Ask) -> None:  # noqa: F811
+def test_mfu_given_or_default_for_a_larger_model(ask: Ask) -> None:
     given = ask('''{ planTraining(chip: "pt-accel", devices: 1,
         workload: {parameters: 2e9, tokens: 1e11, mfu: 0.5}) { mfu { value } mfuBasis } }''')
     assert given["planTraining"] == {"mfu": {"value": 0.5}, "mfuBasis": "given by the caller"}
@@ -44,7 +45,7 @@ def test_mfu_given_or_default_for_a_larger_model(ask: Ask) -> None:  # noqa: F81
     assert big["planTraining"]["mfuBasis"].startswith("default")
 
 
-def test_a_deadline_sets_the_device_count_and_purchase_cost(ask: Ask) -> None:  # noqa: F811
+def test_a_deadline_sets_the_device_count_and_purchase_cost(ask: Ask) -> None:
     plan = ask(f'''{{ planTraining(chip: "pt-accel", workload: {TRAIN}, maxDays: 1,
         priceBasis: PURCHASE) {{ devices time {{ value }} cost {{ value unit }} }} }}''')
     plan = plan["planTraining"]
@@ -53,7 +54,7 @@ def test_a_deadline_sets_the_device_count_and_purchase_cost(ask: Ask) -> None:  
     assert plan["cost"] == {"value": pytest.approx(needed * 10000.0), "unit": "USD"}
 
 
-def test_a_system_plans_on_its_accelerators(ask: Ask) -> None:  # noqa: F811
+def test_a_system_plans_on_its_accelerators(ask: Ask) -> None:
     plan = ask('''{ planTraining(system: "pt-box", systems: 3,
         workload: {parameters: 2e9, tokens: 1e11}) {
           chip { slug } devices time { value reason } } }''')["planTraining"]
@@ -64,7 +65,7 @@ def test_a_system_plans_on_its_accelerators(ask: Ask) -> None:  # noqa: F811
     assert "exactly one of chip or system" in both["errors"][0]
 
 
-def test_inference_plan_bounds(ask: Ask) -> None:  # noqa: F811
+def test_inference_plan_bounds(ask: Ask) -> None:
     plan = ask('''{ planInference(chip: "pt-accel", workload: {parameters: 70e9,
         bytesPerParameter: 1, batchSize: 4, contextLength: 1000, layers: 10, kvHeads: 8,
         headDim: 128, mlperfModel: "training step"}) {
@@ -86,7 +87,7 @@ def test_inference_plan_bounds(ask: Ask) -> None:  # noqa: F811
                                                     "(fixture)"}}]
 
 
-def test_rankings_name_every_chip_left_out(ask: Ask) -> None:  # noqa: F811
+def test_rankings_name_every_chip_left_out(ask: Ask) -> None:
     ranked = ask(f'''{{ trainingOptions(workload: {TRAIN}, maxDays: 1) {{
         candidates {{ chip {{ slug }} devices cost {{ value }} }}
         excluded {{ chip {{ slug }} reason }} }} }}''')["trainingOptions"]

@@ -3,9 +3,7 @@ points, and truthy shortcuts that never come from a deprecated statement."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,17 +16,6 @@ from hwkg.loading.snapshot import load_snapshot
 from hwkg.turtle.skolem import is_skolem, skolemize
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def generated_home(chips: int, folder: Path) -> Path:
-    """A synthetic graph of ``chips`` chips written by bench/generate.py into ``folder``."""
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen
-    spec.loader.exec_module(gen)
-    gen.write_home(gen.generate(chips, seed=3), folder)
-    return folder
 
 
 def _quads(store: ox.Store, graph: str) -> set[ox.Quad]:

@@ -161,3 +161,16 @@ def test_tests_mirror_the_packages() -> None:
     names = [p.name for p in test_files]
     assert len(names) == len(set(names)), "test module names must be unique (pytest imports "
     "them by base name)"
+
+
+def test_test_modules_do_not_import_each_other() -> None:
+    """What tests in several folders share lives in tests/*_support.py or conftest.py, never in
+    another test module (whose base name would tie the two folders together)."""
+    found = []
+    for path in sorted(TESTS.rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found += [f"{path.relative_to(TESTS)} imports {n}" for n in names
+                      if n.split(".")[0].startswith("test_")]
+    assert not found, found

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_loading import generated_home
 
+from conftest import generated_home
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
 from hwkg.loading.snapshot import Snapshot
 from hwkg.readmodel import cached, catalog

@@ -28,17 +28,18 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from test_graphql_examples import (
-    DEVICES_FOR_65B_FP16,
-    MEASURED_VS_DATASHEET_BF16,
-    ROCM_AT_LEAST_1_TBPS,
-    TOP_FIVE_MEMORY_PER_DOLLAR,
-)
-from test_sparql_cross_engine import QUERIES, rows
 
 import graphql_client
 import remote_support
 from conftest import start_server, stop_server
+from queries_support import (
+    DEVICES_FOR_65B_FP16,
+    MEASURED_VS_DATASHEET_BF16,
+    QUERIES,
+    ROCM_AT_LEAST_1_TBPS,
+    TOP_FIVE_MEMORY_PER_DOLLAR,
+    rows,
+)
 
 pytestmark = pytest.mark.server
 

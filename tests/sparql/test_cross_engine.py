@@ -14,29 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from hwkg.core.namespaces import PREFIXES
+from queries_support import QUERIES, rows
 
 pytestmark = pytest.mark.server
-
-QUERIES = {
-    "chips-by-label": ("""SELECT ?chip ?label WHERE {
-        ?chip a/rdfs:subClassOf* hw:Chip ; rdfs:label ?label } ORDER BY ?label ?chip""", True),
-    "statements-per-property": ("""SELECT ?p (COUNT(?st) AS ?n) WHERE {
-        ?s ?p ?st . ?st a hw:Statement } GROUP BY ?p ORDER BY DESC(?n) ?p""", True),
-    "truthy-with-optional": ("""SELECT ?chip ?mem ?bw WHERE {
-        ?chip a/rdfs:subClassOf* hw:Chip .
-        OPTIONAL { ?chip hwt:memoryCapacity ?mem } OPTIONAL { ?chip hwt:memoryBandwidth ?bw } }""",
-                             False),
-    "filtered-figures": ("""SELECT ?s ?v ?u WHERE { ?s ?p ?st . ?st hw:value ?v ; hw:unit ?u ;
-        hw:rank hw:PreferredRank FILTER(?v > 10) }""", False),
-    "sources": ("""SELECT ?src ?title ?url WHERE { ?src a hw:Source .
-        OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src schema:url ?url } }""", False),
-    "classes-in-named-graphs": ("""SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        GRAPH ?g { ?s a ?c } } GROUP BY ?g ORDER BY ?g""", True),
-    "ranks": ("SELECT DISTINCT ?r WHERE { ?st hw:rank ?r } ORDER BY ?r", True),
-    "ask-deprecated": ("ASK { ?st hw:rank hw:DeprecatedRank }", True),
-    "construct-vendors": ("""CONSTRUCT { ?v rdfs:label ?l } WHERE {
-        ?v a hw:Vendor ; rdfs:label ?l }""", False),
-}
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +29,6 @@ def local(client: httpx.Client) -> ox.Store:
     store = ox.Store()
     store.load(client.get("/dumps/hwkg.nq").content, ox.RdfFormat.N_QUADS)
     return store
-
-
-def rows(result: object) -> list[tuple[str, ...]] | bool | set[str]:
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return [tuple(str(s[n]) if s[n] is not None else "" for n in names) for s in result]
-    return {str(t) for t in result}  # type: ignore[attr-defined]
 
 
 def test_queries_cover_the_graph(local: ox.Store) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from test_loading import generated_home
 
+from conftest import generated_home
 from hwkg.core.namespaces import sparql_prefixes
 from hwkg.importers.writer import Output, check
 from hwkg.serving import stores as persistence
