@@ -14,7 +14,7 @@ its own process where memory matters:
   after the other). The row says whether every shape ran or only the SHACL-SPARQL
   constraints (above ``--core-max``).
 * adding one benchmark result: bench/increment.py's incremental validation on the store.
-* full validation (what ``hwkg.loading.bundle.load(check=True)`` adds): pyshacl core + set-based
+* full validation (what ``hwkg.loading.snapshot.load_snapshot`` adds): pyshacl core + set-based
   SHACL-SPARQL, timed alone after parsing.
 * Oxigraph's own bulk loader on the same Turtle files: the engine's floor for loading.
 * restart on the persisted store: ``hwkg serve --store`` spawned → first ``/health`` and

@@ -4,12 +4,15 @@ Each item sets exactly one key: an item with two keys is an error that says so (
 input objects carry no key order, so ``{a: DESC, b: ASC}`` could not be honoured).
 
 Entities without a value for a key sort after those with one, in either direction; the
-IRI is always the last tie-breaker, so pages are stable across requests.
+IRI is always the last tie-breaker, so pages are stable across requests. A list's order is
+worked out once per graph version (kept in the catalog's memo, at most ``ORDERS_KEPT`` of
+them): a filter then walks the sorted list, and filtering a sorted list gives the same
+order as sorting the filtered one, since the order is total.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from enum import Enum
 from typing import Any
 
@@ -49,6 +52,37 @@ def camel(name: str) -> str:
 def direction_of(spec: Any) -> Direction:
     """The direction of an order value: a Direction, or an input object with one."""
     return spec if isinstance(spec, Direction) else spec.direction
+
+
+#: Sorted lists kept per catalog; past this the oldest goes (distinct model sizes or
+#: precisions in orderBy would otherwise grow the memo without bound).
+ORDERS_KEPT = 64
+
+
+def _spec_key(spec: Any) -> Hashable:
+    return spec if isinstance(spec, Enum) else tuple(set_fields(spec))
+
+
+def order_key(order: Sequence[Any] | None) -> tuple[Hashable, ...]:
+    """A hashable key for ``order`` (its items' keys and their arguments, in order)."""
+    return tuple(tuple((name, _spec_key(spec)) for name, spec in set_fields(obj))
+                 for obj in order or [])
+
+
+def sorted_once(memo: dict[Any, Any], kind: Hashable, items: Sequence[Any],
+                order: Sequence[Any] | None,
+                getters: dict[str, Callable[[Any, Any], Any]]) -> list[Any]:
+    """``sort(items, order, getters)``, worked out once per ``memo`` (a catalog's) and
+    ``kind`` (which list, with whatever changes its getters, e.g. the price basis)."""
+    key = ("order", kind, order_key(order))
+    found: list[Any] | None = memo.get(key)
+    if found is None:
+        found = sort(items, order, getters)
+        kept = [k for k in list(memo) if isinstance(k, tuple) and k and k[0] == "order"]
+        for old in kept[: max(0, len(kept) - ORDERS_KEPT + 1)]:
+            memo.pop(old, None)
+        memo[key] = found
+    return found
 
 
 def sort(items: Sequence[Any], order: Sequence[Any] | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Annotated, Any
 
 import strawberry
@@ -32,7 +32,7 @@ from hwkg.graphql.filters import (
     PrecisionFilter,
     StringFilter,
 )
-from hwkg.graphql.ordering import Direction, ModelOrder, PrecisionOrder, sort
+from hwkg.graphql.ordering import Direction, ModelOrder, PrecisionOrder, sorted_once
 from hwkg.graphql.pagination import Connection, page
 from hwkg.graphql.planner import InferencePlan, InferenceRanking, TrainingPlan, TrainingRanking
 from hwkg.graphql.types import (
@@ -311,17 +311,22 @@ def result_matcher(c: C.Catalog) -> Matcher:
     })
 
 
-def _listing(items: list[Any], matcher: Matcher, where: Any, order: Any,
-             getters: dict[str, Callable[[Any, Any], Any]], first: int | None,
+def _listing(c: C.Catalog, kind: Hashable, items: dict[str, Any], matcher: Matcher, where: Any,
+             order: Any, getters: dict[str, Callable[[Any, Any], Any]], first: int | None,
              after: str | None) -> Connection[Any]:
+    """One page of ``items`` (a catalog table; ``kind`` names it) matching ``where`` in
+    ``order``: the sorted table is kept per graph version, the filter walks it."""
+    ordered = sorted_once(c.memo, kind, list(items.values()), order, getters)
+    if where is None:
+        return page(ordered, first, after, 0)
     token = MISSED.set(set())
     try:
-        found = [e for e in items if matcher(e, where)]
+        found = [e for e in ordered if matcher(e, where)]
         missed = MISSED.get() or set()
     finally:
         MISSED.reset(token)
     excluded = len(missed - {e.id for e in found})
-    return page(sort(found, order, getters), first, after, excluded)
+    return page(found, first, after, excluded)
 
 
 First = strawberry.argument(description="Page size (default 20, at most 100).")
@@ -363,8 +368,8 @@ class Query:
                   "flopsPerDollar use in where and orderBy: PURCHASE (USD) or CLOUD_HOURLY "
                   "(USD per chip-hour).")] = PriceBasis.PURCHASE) -> Connection[Chip]:
         c = cat(info)
-        return _listing(list(c.chips.values()), chip_matcher(c, price_basis), where, order_by,
-                        _chip_getters(c, price_basis), first, after)
+        return _listing(c, ("chips", price_basis.value), c.chips, chip_matcher(c, price_basis),
+                        where, order_by, _chip_getters(c, price_basis), first, after)
 
     @strawberry.field(description="A system by IRI or slug.")
     def system(self, info: Info, id: strawberry.ID) -> System | None:
@@ -376,7 +381,7 @@ class Query:
                 order_by: list[SystemOrder] | None = None, first: int | None = None,
                 after: str | None = None) -> Connection[System]:
         c = cat(info)
-        return _listing(list(c.systems.values()), system_matcher(c), where, order_by,
+        return _listing(c, "systems", c.systems, system_matcher(c), where, order_by,
                         _system_getters(c), first, after)
 
     @strawberry.field(description="A benchmark result by IRI or slug.")
@@ -390,7 +395,7 @@ class Query:
                           first: int | None = None,
                           after: str | None = None) -> Connection[BenchmarkResult]:
         c = cat(info)
-        return _listing(list(c.results.values()), result_matcher(c), where, order_by,
+        return _listing(c, "results", c.results, result_matcher(c), where, order_by,
                         _result_getters(c), first, after)
 
     @strawberry.field(description="Benchmarks.")
@@ -411,35 +416,35 @@ class Query:
     def interconnects(self, info: Info, where: NamedFilter | None = None,
                       order_by: list[NamedOrder] | None = None, first: int | None = None,
                       after: str | None = None) -> Connection[Interconnect]:
-        return _named(cat(info).interconnects, where, order_by, first, after)
+        return _named(cat(info), "interconnects", where, order_by, first, after)
 
     @strawberry.field(description="Software stacks matching `where`.")
     def software_stacks(self, info: Info, where: NamedFilter | None = None,
                         order_by: list[NamedOrder] | None = None, first: int | None = None,
                         after: str | None = None) -> Connection[SoftwareStack]:
-        return _named(cat(info).stacks, where, order_by, first, after)
+        return _named(cat(info), "stacks", where, order_by, first, after)
 
     @strawberry.field(description="Vendors matching `where`.")
     def vendors(self, info: Info, where: NamedFilter | None = None,
                 order_by: list[NamedOrder] | None = None, first: int | None = None,
                 after: str | None = None) -> Connection[Vendor]:
-        return _named(cat(info).vendors, where, order_by, first, after)
+        return _named(cat(info), "vendors", where, order_by, first, after)
 
     @strawberry.field(description="Sources matching `where`.")
     def sources(self, info: Info, where: NamedFilter | None = None,
                 order_by: list[NamedOrder] | None = None, first: int | None = None,
                 after: str | None = None) -> Connection[Source]:
-        return _named(cat(info).sources, where, order_by, first, after)
+        return _named(cat(info), "sources", where, order_by, first, after)
 
     @strawberry.field(description="The graph version (changes whenever a file changes).")
     def graph_version(self, info: Info) -> str:
         return cat(info).version
 
 
-def _named(table: dict[str, Any], where: Any, order: Any, first: int | None,
+def _named(c: C.Catalog, table: str, where: Any, order: Any, first: int | None,
            after: str | None) -> Connection[Any]:
     getters = {"id": lambda e, _: e.id, "name": lambda e, _: e.name}
-    return _listing(list(table.values()), NAMED, where, order, getters, first, after)
+    return _listing(c, table, getattr(c, table), NAMED, where, order, getters, first, after)
 
 
 _ = (PrecisionFilter, ModelFitFilter, PrecisionOrder)
