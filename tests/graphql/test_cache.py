@@ -97,6 +97,7 @@ def test_a_live_reload_is_served_by_graphql_at_once(tmp_path: Path) -> None:
 
 def test_unexpected_resolver_errors_reach_clients_without_details() -> None:
     from graphql import ExecutionResult, GraphQLError
+
     from hwkg.graphql.endpoint import masked
 
     boom = GraphQLError("division by zero in /srv/hwkg/x.py", path=["chip"],

@@ -19,13 +19,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import graphql
 import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 
-import graphql
 from fuzz_support import FUZZ, count, report
 from ops_support import no_stack_trace
 

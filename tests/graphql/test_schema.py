@@ -11,9 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
-
 from graphql import (
     GraphQLList,
     GraphQLNonNull,
@@ -21,6 +18,9 @@ from graphql import (
     GraphQLOutputType,
     get_named_type,
 )
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
 from hwkg.core.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES, HW
 from hwkg.graphql.schema import SDL_PATH, graphql_schema, sdl
 from hwkg.loading.snapshot import Snapshot
