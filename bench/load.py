@@ -16,7 +16,8 @@ latency, errors (socket errors and non-2xx/3xx answers); the server's resident m
 own process, and with its SPARQL worker processes) at the start and the end.
 
 Phase 2, runaway queries: the same mix while ``--runaway-clients`` threads of another client
-(source address 127.0.0.2; 127.0.0.1 when that cannot be bound) keep sending a SPARQL cross
+(source address ``--runaway-from``, default 127.0.0.2; 127.0.0.1 when that cannot be bound,
+or when asked: then per-client fairness cannot tell them apart) keep sending a SPARQL cross
 product that the time limit kills. Printed: the p50/p99 of the normal requests per kind
 meanwhile, their errors, and what the runaway queries got (503 when killed).
 """
@@ -222,24 +223,26 @@ def failures(before: dict[tuple[str, str], float],
             and after[key] > before.get(key, 0.0)}
 
 
-def other_client() -> httpx.HTTPTransport:
-    """A transport whose connections come from 127.0.0.2: another client to the server."""
+def other_client(address: str) -> httpx.HTTPTransport:
+    """A transport whose connections come from ``address`` (127.0.0.2: another client to the
+    server; 127.0.0.1: the same address as the mix, so per-client fairness cannot help)."""
     try:
         with socket.socket() as sock:
-            sock.bind(("127.0.0.2", 0))
-        return httpx.HTTPTransport(local_address="127.0.0.2")
+            sock.bind((address, 0))
+        return httpx.HTTPTransport(local_address=address)
     except OSError:
-        print("note: 127.0.0.2 cannot be bound; the runaway client shares 127.0.0.1")
+        print(f"note: {address} cannot be bound; the runaway client shares 127.0.0.1")
         return httpx.HTTPTransport()
 
 
-def runaway_clients(url: str, stop: threading.Event, clients: int) -> dict[int, int]:
-    """Send runaway SPARQL queries from another address until ``stop``; count statuses."""
+def runaway_clients(url: str, stop: threading.Event, clients: int,
+                    address: str) -> dict[int, int]:
+    """Send runaway SPARQL queries from ``address`` until ``stop``; count statuses."""
     statuses: dict[int, int] = {}
     lock = threading.Lock()
 
     def loop() -> None:
-        with httpx.Client(timeout=120, transport=other_client()) as client:
+        with httpx.Client(timeout=120, transport=other_client(address)) as client:
             while not stop.is_set():
                 try:
                     code = client.get(url + "/sparql", params={"query": RUNAWAY}).status_code
@@ -275,15 +278,15 @@ def phase2(url: str, scripts: dict[str, Path], args: argparse.Namespace) -> None
     stop = threading.Event()
     result: dict[str, dict[int, int]] = {}
     thread = threading.Thread(target=lambda: result.update(
-        s=runaway_clients(url, stop, args.runaway_clients)))
+        s=runaway_clients(url, stop, args.runaway_clients, args.runaway_from)))
     thread.start()
     time.sleep(1)
     counted, killed, refused = status_counts(url), timeouts(url), rejected(url)
     figures = run_mix(url, scripts, args.connections, min(args.runaway_duration, MAX_SECONDS))
     stop.set()
     thread.join(300)
-    print(f"phase 2: the same mix while {args.runaway_clients} threads of another client send "
-          f"runaway SPARQL queries (limit {args.sparql_timeout:g} s); normal requests:")
+    print(f"phase 2: the same mix while {args.runaway_clients} threads from {args.runaway_from} "
+          f"send runaway SPARQL queries (limit {args.sparql_timeout:g} s); normal requests:")
     show(figures)
     print(f"  runaway answers by status: {result.get('s')}; meanwhile queries killed at the "
           f"limit (hwkg_query_timeouts_total): {timeouts(url) - killed:.0f}, refused without "
@@ -301,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of phase 2 (0 skips it)")
     parser.add_argument("--runaway-clients", type=int, default=2)
     parser.add_argument("--sparql-timeout", type=float, default=2.0)
+    parser.add_argument("--runaway-from", default="127.0.0.2",
+                        help="source address of the runaway client (127.0.0.1: the same as "
+                        "the mix's)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (Debian/Ubuntu), brew install wrk")

@@ -1,11 +1,12 @@
 """Sorted lists are kept per graph version: answers equal a fresh catalog's, whatever was
-asked before, and the memo keeps at most ORDERS_KEPT orders."""
+asked before, and the memo keeps at most ORDERS_KEPT orders (TABLES_KEPT metric tables)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from hwkg.derived.figures import TABLES_KEPT
 from hwkg.graphql.ordering import ORDERS_KEPT
 from hwkg.graphql.schema import schema
 from hwkg.loading.snapshot import load_snapshot
@@ -41,8 +42,11 @@ def test_kept_orders_give_a_fresh_catalogs_answers(pricing_home: Path) -> None:
 
 def test_the_memo_keeps_a_bounded_number_of_orders(pricing_home: Path) -> None:
     catalog = cached.for_snapshot(load_snapshot(pricing_home))
-    for n in range(ORDERS_KEPT + 10):
+    for n in range(TABLES_KEPT + 10):
         run(catalog, f'{{ chips(orderBy: [{{devicesNeeded: {{parameters: {1e9 + n}}}}}]) '
                      '{ nodes { slug } } }')
-    kept = [k for k in catalog.memo if isinstance(k, tuple) and k[0] == "order"]
-    assert 0 < len(kept) <= ORDERS_KEPT
+    orders = catalog.memo[("kept", "order")]
+    assert len(orders) == ORDERS_KEPT
+    # each model size made a metric table too: those are bounded the same way
+    tables = catalog.memo[("kept", "metric")]
+    assert len(tables) == TABLES_KEPT

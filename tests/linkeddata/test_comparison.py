@@ -49,6 +49,7 @@ def test_home_is_the_comparison_page_with_local_assets(tiny: httpx.Client) -> No
     page = tiny.get("/")
     assert page.status_code == 200 and '<table id="chips"' in page.text
     assert 'id="chart-price"' in page.text and 'id="chart-memory"' in page.text
+    assert 'id="chart-cloud"' in page.text
     assert 'href="/browse"' in page.text
     assets = local_sources(page.text)
     assert "/assets/chartjs/chart.umd.min.js" in assets and "/static/table.js" in assets

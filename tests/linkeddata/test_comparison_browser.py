@@ -167,12 +167,14 @@ def test_a_missing_figure_says_why(page: Any, fixture_server: str) -> None:
 
 def test_charts_mark_the_pareto_front(page: Any, fixture_server: str) -> None:
     open_table(page, fixture_server)
-    points = page.evaluate("""() => ['chart-price', 'chart-memory'].map(id => {
+    points = page.evaluate("""() => ['chart-price', 'chart-memory', 'chart-cloud'].map(id => {
         const chart = Chart.getChart(document.getElementById(id));
         return [chart.data.datasets[0].data.length, chart.data.datasets[1].data.map(p => p.label),
                 chart.options.scales.x.type, chart.options.scales.y.type]; })""")
-    price, memory = points
+    price, memory, cloud = points
     assert price[2:] == ["logarithmic", "logarithmic"]
+    assert cloud[:2] == [0, ["Testco Alpha"]]  # only Alpha has a cloud rate (2 USD/h)
+    expect()(page.locator("#chart-cloud-note")).to_contain_text("1 of the 2 chips shown; 1 lacks")
     # Alpha: 10,000 USD for 400 TFLOPS; Beta: 72,000 CNY (~10,286 USD) for 380: Alpha wins both.
     assert price[1] == ["Testco Alpha"] and price[0] == 1
     assert sorted(memory[1]) == ["Testco Beta"]  # 128 GB and 3.2 TB/s beat 80 GB and 2 TB/s
@@ -327,9 +329,11 @@ def test_void_and_graphiql_pages_in_the_browser(page: Any, fixture_server: str) 
 def test_smoke_on_the_bundled_graph(page: Any, live_server: str) -> None:
     open_table(page, live_server)
     assert page.locator("#chips tbody tr").count() > 50
-    fronts = page.evaluate("""() => ['chart-price', 'chart-memory'].map(id =>
-        Chart.getChart(document.getElementById(id)).data.datasets[1].data.length)""")
-    assert all(n >= 1 for n in fronts)
+    plotted = page.evaluate("""() => ['chart-price', 'chart-memory', 'chart-cloud'].map(id =>
+        Chart.getChart(document.getElementById(id)).data.datasets.map(d => d.data.length))""")
+    assert all(front >= 1 for _, front in plotted)
+    # most accelerators' prices are cloud rates: the cloud chart shows more than the price one
+    assert sum(plotted[2]) > sum(plotted[0])
     shot(page, "table-bundled")
     page.fill("#q", "英伟达")
     names = page.locator("#chips tbody tr .zh").all_inner_texts()

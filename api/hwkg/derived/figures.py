@@ -226,9 +226,23 @@ def chip_metric(cat: Catalog, chip: Entity, key: MetricKey) -> Derived:
     return found
 
 
+#: Metric tables (one per metric and arguments) kept per graph version.
+TABLES_KEPT = 256
+
+
 def metric_table(cat: Catalog, key: MetricKey) -> dict[str, Derived]:
-    """The memo of one metric (with its arguments): chip IRI → Derived."""
-    return cat.memo.setdefault(("chip", key), {})  # type: ignore[no-any-return]
+    """The memo of one metric (with its arguments): chip IRI → Derived, filled on use."""
+    return cat.kept("metric", key, dict, TABLES_KEPT)
+
+
+def metric_values(cat: Catalog, key: MetricKey) -> dict[str, float]:
+    """One metric (with its arguments) for every chip that has it: chip IRI → value (a
+    chip without the value is not a key). Worked out once per graph version and kept, for
+    filters that test a whole list."""
+    def make() -> dict[str, float]:
+        found = ((cid, chip_metric(cat, chip, key).value) for cid, chip in cat.chips.items())
+        return {cid: value for cid, value in found if value is not None}
+    return cat.kept("values", key, make, TABLES_KEPT)
 
 
 def _chip_metric(cat: Catalog, chip: Entity, key: MetricKey) -> Derived:

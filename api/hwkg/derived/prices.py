@@ -99,14 +99,19 @@ def per_unit(cat: Catalog, offer: Offer, currency: str, units: int | None = None
     return Derived(converted.value, symbol, converted.reason, inputs)
 
 
+#: Price tables (one per currency and basis asked for) kept per graph version.
+PRICE_TABLES = 32
+
+
 def price(cat: Catalog, entity_id: str, currency: str = "USD",
           basis: PriceBasis = PriceBasis.PURCHASE) -> Derived:
     """The price of one unit of a chip or system (memoised): its own best offer of
     ``basis``, else (for a chip) a system's it is an accelerator of."""
-    key = ("price", entity_id, currency.upper(), basis)
-    if key not in cat.memo:
-        cat.memo[key] = _price(cat, entity_id, currency, basis)
-    return cat.memo[key]  # type: ignore[no-any-return]
+    table: dict[str, Derived] = cat.kept("price", (currency.upper(), basis), dict, PRICE_TABLES)
+    found = table.get(entity_id)
+    if found is None:
+        found = table[entity_id] = _price(cat, entity_id, currency, basis)
+    return found
 
 
 def _unit(basis: PriceBasis, currency: str) -> str:

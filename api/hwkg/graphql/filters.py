@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar
+import functools
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -170,8 +172,48 @@ def compare(value: Any, flt: Any) -> bool:
 
 
 Getter = Callable[[Any, Any], Any]
-#: While a list is filtered: the IRIs of entities a comparison saw without a value.
-MISSED: ContextVar[set[str] | None] = ContextVar("hwkg_missed", default=None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Index:
+    """A relation that a list can be filtered by without resolving it per entity: the
+    related entities (``pool``: a catalog table) are tested once, and an entity is kept when
+    its attribute ``attr`` (one related IRI, or a collection of them) names one that passed.
+    It gives the same answer as the relation's per-entity function; a test holds them equal."""
+
+    pool: Callable[[], Iterable[Any]]
+    attr: str
+    many: bool = False
+
+    def select(self, items: list[Any], matcher: Matcher, flt: Any) -> list[Any]:
+        passed = {r.id for r in self.pool() if matcher(r, flt)}
+        if self.many:
+            return [e for e in items if not passed.isdisjoint(getattr(e, self.attr))]
+        return list(itertools.compress(
+            items, map(passed.__contains__, map(operator.attrgetter(self.attr), items))))
+#: A whole column at once: filter object → {entity IRI: value} for every entity of the list.
+Column = Callable[[Any], Mapping[str, Any]]
+
+# v op x as a one-argument C call: partial(_FLIPPED[op], x)(v).
+_FLIPPED: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "gt": operator.lt, "gte": operator.le, "lt": operator.gt,
+    "lte": operator.ge, "in_": operator.contains}
+
+
+def _tests(flt: Any) -> list[Callable[[Any], bool]] | None:
+    """The filter's operators as one-argument tests of a present scalar value, or None when
+    one needs :func:`compare` (``ne`` and ``isNull`` treat a missing value as a match,
+    ``contains`` ignores case, a model-fit ``eq`` compares truth)."""
+    if isinstance(flt, ModelFitFilter):
+        return None
+    tests: list[Callable[[Any], bool]] = []
+    for name, operand in set_fields(flt):
+        if name in _PARAMS:
+            continue
+        if name not in _FLIPPED:
+            return None
+        tests.append(functools.partial(_FLIPPED[name], operand))
+    return tests
 
 
 class Matcher:
@@ -179,12 +221,18 @@ class Matcher:
 
     A getter returns a plain value (compared with the filter's operators) or, for
     relation filters, a list of related entities paired with the matcher to apply.
+    ``columns`` give some fields for a whole list at once (kept per graph version), so
+    :meth:`select` tests 100,000 entities without a Python call per entity.
     """
 
     def __init__(self, getters: dict[str, Getter],
-                 relations: dict[str, tuple[Callable[[Any], list[Any]], Matcher]] | None = None):
+                 relations: dict[str, tuple[Callable[[Any], list[Any]], Matcher]] | None = None,
+                 columns: dict[str, Column] | None = None,
+                 indexes: dict[str, Index] | None = None):
         self.getters = getters
         self.relations = relations or {}
+        self.columns = columns or {}
+        self.indexes = indexes or {}
 
     def __call__(self, entity: Any, where: Any | None) -> bool:
         if where is None:
@@ -204,9 +252,85 @@ class Matcher:
         if name in self.relations:
             related, matcher = self.relations[name]
             return any(matcher(r, flt) for r in related(entity))
-        value = self.getters[name](entity, flt)
-        matched = compare(value, flt)
-        missed = MISSED.get()
-        if not matched and value is None and missed is not None:
-            missed.add(entity.id)
-        return matched
+        return compare(self.getters[name](entity, flt), flt)
+
+    def select(self, items: Sequence[Any], where: Any, missed: set[str]) -> list[Any]:
+        """The entities of ``items`` matching ``where``, in their order — the same answer as
+        ``[e for e in items if self(e, where)]``, worked out field by field over the list.
+
+        Fields are applied one after another to what is left (AND), OR branches each to what
+        earlier branches did not take, so a field is tested on exactly the entities the
+        entity-by-entity evaluation would test; ``missed`` collects the IRIs a comparison
+        dropped for lack of a value (relation filters do not add to it: the entity has the
+        relation, its related entity lacks the value)."""
+        out = list(items)
+        for name, flt in set_fields(where):
+            if not out:
+                break
+            out = self._select_field(out, name, flt, missed)
+        return out
+
+    def _select_field(self, items: list[Any], name: str, flt: Any,
+                      missed: set[str]) -> list[Any]:
+        if name == "AND":
+            for w in flt:
+                items = self.select(items, w, missed)
+            return items
+        if name == "OR":
+            taken: set[int] = set()
+            left = items
+            for w in flt:
+                got = self.select(left, w, missed)
+                taken.update(map(id, got))
+                left = [e for e in left if id(e) not in taken]
+            return [e for e in items if id(e) in taken]
+        if name == "NOT":
+            dropped = set(map(id, self.select(items, flt, missed)))
+            return [e for e in items if id(e) not in dropped]
+        if name in self.indexes:
+            return self.indexes[name].select(items, self.relations[name][1], flt)
+        if name in self.relations:
+            related, matcher = self.relations[name]
+            return [e for e in items if any(matcher(r, flt) for r in related(e))]
+        return self._select_values(items, name, flt, missed)
+
+    def _values(self, items: list[Any], name: str, flt: Any) -> list[Any]:
+        get = self.getters[name]
+        return [get(e, flt) for e in items]
+
+    def _select_values(self, items: list[Any], name: str, flt: Any,
+                       missed: set[str]) -> list[Any]:
+        column = self.columns.get(name)
+        tests = _tests(flt)
+        if column is not None and tests is not None:
+            return _select_numbers(items, column(flt), tests, missed)
+        values = ([column(flt).get(e.id) for e in items] if column is not None
+                  else self._values(items, name, flt))
+        keep = []
+        for e, v in zip(items, values, strict=True):
+            if compare(v, flt):
+                keep.append(e)
+            elif v is None:
+                missed.add(e.id)
+        return keep
+
+
+_ID = operator.attrgetter("id")
+_NAN = float("nan")
+
+
+def _select_numbers(items: list[Any], found: Mapping[str, float],
+                    tests: list[Callable[[Any], bool]], missed: set[str]) -> list[Any]:
+    """``items`` whose number in ``found`` (IRI → value; a missing key is a missing value)
+    passes every test, without a Python call per item: a missing value reads as NaN, which
+    fails every comparison, as :func:`compare` fails a missing value."""
+    if not tests:  # only arguments (a precision, a model size): every entity matches
+        return items
+    ids = list(map(_ID, items))
+    missed.update(set(ids).difference(found.keys()))
+    values = list(map(found.get, ids, itertools.repeat(_NAN)))
+    for test in tests:
+        passed = list(map(test, values))
+        items = list(itertools.compress(items, passed))
+        values = list(itertools.compress(values, passed))
+    return items

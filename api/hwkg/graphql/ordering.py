@@ -12,13 +12,14 @@ order as sorting the filtered one, since the order is total.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from enum import Enum
 from typing import Any
 
 import strawberry
 
 from hwkg.graphql.filters import Precision, set_fields
+from hwkg.readmodel.catalog import Catalog
 
 
 @strawberry.enum(description="Sort direction.")
@@ -69,23 +70,15 @@ def order_key(order: Sequence[Any] | None) -> tuple[Hashable, ...]:
                  for obj in order or [])
 
 
-def sorted_once(memo: dict[Any, Any], kind: Hashable, items: Sequence[Any],
-                order: Sequence[Any] | None,
+def sorted_once(c: Catalog, kind: Hashable, items: Iterable[Any], order: Sequence[Any] | None,
                 getters: dict[str, Callable[[Any, Any], Any]]) -> list[Any]:
-    """``sort(items, order, getters)``, worked out once per ``memo`` (a catalog's) and
-    ``kind`` (which list, with whatever changes its getters, e.g. the price basis)."""
-    key = ("order", kind, order_key(order))
-    found: list[Any] | None = memo.get(key)
-    if found is None:
-        found = sort(items, order, getters)
-        kept = [k for k in list(memo) if isinstance(k, tuple) and k and k[0] == "order"]
-        for old in kept[: max(0, len(kept) - ORDERS_KEPT + 1)]:
-            memo.pop(old, None)
-        memo[key] = found
-    return found
+    """``sort(items, order, getters)``, worked out once per catalog ``c`` and ``kind``
+    (which list, with whatever changes its getters, e.g. the price basis)."""
+    return c.kept("order", (kind, order_key(order)), lambda: sort(items, order, getters),
+                  ORDERS_KEPT)
 
 
-def sort(items: Sequence[Any], order: Sequence[Any] | None,
+def sort(items: Iterable[Any], order: Sequence[Any] | None,
          getters: dict[str, Callable[[Any, Any], Any]]) -> list[Any]:
     """``items`` sorted by each order object's keys in turn, then by ``id``."""
     out = sorted(items, key=lambda e: e.id)

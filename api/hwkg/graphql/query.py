@@ -21,9 +21,9 @@ from hwkg.graphql.chip import (
     parameter_count,
 )
 from hwkg.graphql.filters import (
-    MISSED,
     DateFilter,
     FloatFilter,
+    Index,
     LinkWhere,
     Matcher,
     ModelFilter,
@@ -187,6 +187,23 @@ def _value(d: D.Derived) -> float | None:
     return d.value
 
 
+def _metric_key(name: str, arg: Any, basis: PriceBasis) -> D.MetricKey:
+    """The memo key of chip metric ``name`` with the arguments a filter/order object sets."""
+    params = getattr(arg, "parameters", None)
+    return D.MetricKey(
+        name, getattr(getattr(arg, "precision", None), "value", "BF16"),
+        bool(getattr(arg, "sparse", False)), "USD",
+        parameter_count(params) if params is not None else 0.0,
+        float(getattr(arg, "bytes_per_parameter", 2.0)),
+        float(getattr(arg, "overhead_fraction", 0.0)), basis.value)
+
+
+_METRICS = {**{name: name for name in [*CHIP_FIGURES, "price", "memoryPerDollar",
+                                         "bandwidthPerDollar", "flopsPerDollar", "flopsPerWatt",
+                                         "bytesPerFlop"]},
+            "devices_needed": "devicesNeeded", "fits_model": "fitsModel"}
+
+
 def _chip_getters(c: C.Catalog, basis: PriceBasis = PriceBasis.PURCHASE
                   ) -> dict[str, Callable[[Any, Any], Any]]:
     def metric(name: str) -> Callable[[Any, Any], Any]:
@@ -196,14 +213,7 @@ def _chip_getters(c: C.Catalog, basis: PriceBasis = PriceBasis.PURCHASE
 
         def get(chip: Any, arg: Any) -> Any:
             if last[0] is not arg:
-                params = getattr(arg, "parameters", None)
-                key = D.MetricKey(
-                    name, getattr(getattr(arg, "precision", None), "value", "BF16"),
-                    bool(getattr(arg, "sparse", False)), "USD",
-                    parameter_count(params) if params is not None else 0.0,
-                    float(getattr(arg, "bytes_per_parameter", 2.0)),
-                    float(getattr(arg, "overhead_fraction", 0.0)),
-                    basis.value)
+                key = _metric_key(name, arg, basis)
                 last[:] = [arg, key, D.metric_table(c, key)]
             found = last[2].get(chip.id)
             return (found if found is not None else D.chip_metric(c, chip, last[1])).value
@@ -214,12 +224,16 @@ def _chip_getters(c: C.Catalog, basis: PriceBasis = PriceBasis.PURCHASE
         "memory_type": lambda e, _: e.memory_type.name if e.memory_type else None,
         "form_factor": lambda e, _: e.form_factor, "launch_date": lambda e, _: e.launch_date,
     }
-    for name in [*CHIP_FIGURES, "price", "memoryPerDollar", "bandwidthPerDollar",
-                 "flopsPerDollar", "flopsPerWatt", "bytesPerFlop"]:
-        getters[name] = metric(name)
-    getters["devices_needed"] = metric("devicesNeeded")
-    getters["fits_model"] = metric("fitsModel")
+    for field, name in _METRICS.items():
+        getters[field] = metric(name)
     return getters
+
+
+def _chip_columns(c: C.Catalog, basis: PriceBasis) -> dict[str, Callable[[Any], Any]]:
+    """Each chip metric for every chip at once (kept per graph version), for list filters."""
+    def column(name: str) -> Callable[[Any], Any]:
+        return lambda arg: D.metric_values(c, _metric_key(name, arg, basis))
+    return {field: column(name) for field, name in _METRICS.items()}
 
 
 def _links(c: C.Catalog, chip: C.Chip) -> list[Any]:
@@ -252,6 +266,9 @@ def chip_matcher(c: C.Catalog, basis: PriceBasis = PriceBasis.PURCHASE) -> Match
         "vendor": (lambda e: [x for x in [c.vendors.get(e.vendor_id or "")] if x], NAMED),
         "software_stack": (lambda e: [c.stacks[s] for s in e.stack_ids if s in c.stacks], NAMED),
         "interconnect": (lambda e: _links(c, e), LINK),
+    }, _chip_columns(c, basis), {
+        "vendor": Index(c.vendors.values, "vendor_id"),
+        "software_stack": Index(c.stacks.values, "stack_ids", many=True),
     })
 
 
@@ -316,15 +333,11 @@ def _listing(c: C.Catalog, kind: Hashable, items: dict[str, Any], matcher: Match
              after: str | None) -> Connection[Any]:
     """One page of ``items`` (a catalog table; ``kind`` names it) matching ``where`` in
     ``order``: the sorted table is kept per graph version, the filter walks it."""
-    ordered = sorted_once(c.memo, kind, list(items.values()), order, getters)
+    ordered = sorted_once(c, kind, items.values(), order, getters)
     if where is None:
         return page(ordered, first, after, 0)
-    token = MISSED.set(set())
-    try:
-        found = [e for e in ordered if matcher(e, where)]
-        missed = MISSED.get() or set()
-    finally:
-        MISSED.reset(token)
+    missed: set[str] = set()
+    found = matcher.select(ordered, where, missed)
     excluded = len(missed - {e.id for e in found})
     return page(found, first, after, excluded)
 

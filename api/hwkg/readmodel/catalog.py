@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -37,6 +37,7 @@ HWNS = str(HW)
 RANKS = {HWNS + "PreferredRank": "PREFERRED", HWNS + "NormalRank": "NORMAL",
          HWNS + "DeprecatedRank": "DEPRECATED"}
 _RANK_ORDER = {"PREFERRED": 0, "NORMAL": 1, "DEPRECATED": 2}
+T = TypeVar("T")
 
 Index = dict[str, dict[str, list[Any]]]
 
@@ -321,6 +322,25 @@ class Catalog:
     _slugs: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     #: Derived values computed for this version (it never changes, so they stay valid).
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def kept(self, group: str, key: Hashable, make: Callable[[], T], limit: int) -> T:
+        """The memo entry ``key`` of ``group``, made by ``make()`` on first use.
+
+        A group keeps at most ``limit`` entries, the oldest made going first: keys come from
+        request arguments (a model size, a currency), so an unbounded memo would let a client
+        grow the server's memory with every distinct argument. Safe across threads: a race
+        makes an entry twice, never a wrong one."""
+        table: dict[Hashable, Any] = self.memo.setdefault(("kept", group), {})
+        found = table.get(key)
+        if found is None:
+            found = make()
+            while len(table) >= limit:
+                try:
+                    table.pop(next(iter(table)), None)
+                except (StopIteration, RuntimeError):  # emptied or resized by another thread
+                    break
+            table[key] = found
+        return found  # type: ignore[no-any-return]
 
     def convert(self, value: float, unit: str, target: str) -> float | None:
         """``value`` in ``unit`` expressed in ``target``, via hwunit:multiplier; None if unknown."""

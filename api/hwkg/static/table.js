@@ -236,6 +236,9 @@
         price: new H.charts.Scatter(input("chart-price"), {
           xTitle: "price (USD, per unit)", yTitle: "dense BF16 (TFLOPS)", xUnit: "USD", yUnit: "TFLOPS",
           xBetter: "low", yBetter: "high" }),
+        cloud: new H.charts.Scatter(input("chart-cloud"), {
+          xTitle: "cloud rate (USD per chip-hour)", yTitle: "dense BF16 (TFLOPS)", xUnit: "USD/h",
+          yUnit: "TFLOPS", xBetter: "low", yBetter: "high" }),
         memory: new H.charts.Scatter(input("chart-memory"), {
           xTitle: "memory (GB)", yTitle: "memory bandwidth (GB/s)", xUnit: "GB", yUnit: "GB/s",
           xBetter: "high", yBetter: "high" }),
@@ -250,6 +253,8 @@
     };
     const plotted = charts.price.update(shown.map(function (r) { return point(r, "price", "bf16"); }));
     input("chart-price-note").textContent = note(charts.price, plotted, "a purchase price or a dense BF16 figure");
+    const plottedCloud = charts.cloud.update(shown.map(function (r) { return point(r, "cloud", "bf16"); }));
+    input("chart-cloud-note").textContent = note(charts.cloud, plottedCloud, "a cloud rate or a dense BF16 figure");
     const plottedMemory = charts.memory.update(shown.map(function (r) { return point(r, "memory", "bandwidth"); }));
     input("chart-memory-note").textContent = note(charts.memory, plottedMemory, "a memory or bandwidth figure");
   }
