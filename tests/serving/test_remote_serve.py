@@ -203,7 +203,9 @@ def _row_count(response: httpx.Response) -> int:
 
 
 def test_every_results_format_and_the_row_cap(both: tuple[httpx.Client, httpx.Client]) -> None:
-    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"  # more rows than the cap
+    # more rows than the cap, but not the whole graph: a server that reads every triple out
+    # (Virtuoso: ~5 s for 86k) would meet the 3 s limit before the cap is tested
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10005"
     for accept in ("text/tab-separated-values", "text/csv", "application/sparql-results+xml"):
         mine, theirs = (_sparql(c, query, accept) for c in both)
         assert mine.headers["content-type"] == theirs.headers["content-type"]

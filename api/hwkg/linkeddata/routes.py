@@ -123,7 +123,7 @@ def browse(settings: Settings):  # type: ignore[no-untyped-def]
         store: ox.Store = snapshot.store
         prefix = settings.base_iri + "id/"
         rows = store.query(
-            "SELECT DISTINCT ?s (SAMPLE(?l) AS ?label) WHERE { ?s ?p ?o . "
+            "SELECT ?s (MIN(STR(?l)) AS ?label) WHERE { ?s ?p ?o . "
             f"FILTER(STRSTARTS(STR(?s), {_literal(prefix)})) "
             "OPTIONAL { ?s rdfs:label ?l FILTER(langMatches(lang(?l), 'en')) } } GROUP BY ?s",
             prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
@@ -139,9 +139,10 @@ def browse(settings: Settings):  # type: ignore[no-untyped-def]
                 continue
             counts[kind] += 1
             label = row["label"].value if row["label"] is not None else iri.rsplit("/", 1)[-1]
-            if len(kinds.setdefault(kind, [])) < 500:
-                kinds[kind].append((label, href(row["s"], settings.base_iri) or iri))
-        listing = {k: sorted(v) for k, v in sorted(kinds.items())}
+            kinds.setdefault(kind, []).append((label, href(row["s"], settings.base_iri) or iri))
+        # the first 500 by label (then link): the same page whichever engine answered, in
+        # whatever order its rows came
+        listing = {k: sorted(v)[:500] for k, v in sorted(kinds.items())}
         return pages.render("browse.html", kinds=listing, counts=counts,
                             graph_version=snapshot.version, triples=snapshot.triples)
 
