@@ -13,12 +13,14 @@ contribution an importer validates) by passing the triples through it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from hashlib import sha256
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from hwkg.core.namespaces import BASE, HW
 from hwkg.turtle.terms import n3, normal
@@ -89,10 +91,30 @@ def skolemised(triples: list[Triple]) -> Iterator[Triple]:
         yield (mapping.get(s, s), p, mapping.get(o, o))  # type: ignore[misc]
 
 
+#: Blank-node labels N-Triples can carry (a conservative ASCII subset of BLANK_NODE_LABEL).
+_PLAIN_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?\Z")
+
+
+def _plain_labels(graph: Graph) -> Graph:
+    """``graph``, with blank nodes whose labels N-Triples cannot write renamed (rdflib keeps
+    a JSON-LD ``"@id": "_:@x"`` as the label ``@x``). A label is local to its file and the
+    skolem IRI depends on content only, so renaming changes nothing else. Found by fuzzing
+    (tests/turtle/test_fuzz_jsonld.py)."""
+    odd = {n for triple in graph for n in triple
+           if isinstance(n, BNode) and not _PLAIN_LABEL.match(str(n))}
+    if not odd:
+        return graph
+    renamed: dict[Any, Any] = {node: BNode() for node in odd}
+    out = Graph()
+    for s, p, o in graph:
+        out.add((renamed.get(s, s), p, renamed.get(o, o)))
+    return out
+
+
 def skolemize(graph: Graph) -> Graph:
     """A copy of the rdflib ``graph`` with every blank node replaced by its skolem IRI (the
     same rule, through Oxigraph terms; for small graphs such as an import's new files)."""
-    payload = graph.serialize(format="nt", encoding="utf-8")
+    payload = _plain_labels(graph).serialize(format="nt", encoding="utf-8")
     triples = [(q.subject, q.predicate, q.object)
                for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
     out = ox.serialize([ox.Triple(*t) for t in skolemised(triples)],  # type: ignore[misc]
