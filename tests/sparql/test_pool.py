@@ -95,3 +95,19 @@ def test_standby_lane_answers_short_queries_behind_a_runaway(tmp_path: Path) -> 
             await pool.aclose()
 
     assert asyncio.run(without_lane())
+
+
+def test_standby_lane_answers_a_client_whose_share_is_taken(tmp_path: Path) -> None:
+    """Two main workers, one client (one address, as behind a proxy): the runaway holds the
+    one main worker the client may use and the other may not take its queries (fairness), so
+    only the standby lane can answer its short query before the runaway ends. Before the lane
+    also took queries stuck this way, the short query waited out its limit (found with
+    bench/load.py --runaway-from 127.0.0.1: every short SPARQL query answered 503)."""
+    store = ox.Store()
+    store.extend(quads(300))
+    dump = tmp_path / "store.nq"
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    pool = Pool(dump, 2, standby=1)
+    assert pool.share == 1  # a client may run on one main worker of the two
+    still_running, n, _ = asyncio.run(standby_race(pool))
+    assert still_running and n == 300

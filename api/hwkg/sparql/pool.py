@@ -20,7 +20,9 @@ Contract of :meth:`Pool.run` (``timeout`` is the endpoint's time limit):
 - a cancelled request (client gone) withdraws its query, or kills the worker running it;
 - **standby lane**: beside the ``size`` main workers, ``standby`` more (``HWKG_SPARQL_STANDBY``,
   default 1) are started and kept idle. A standby worker takes a waiting query only while
-  every main worker holds a query that has already run longer than :data:`LONG_S`, and gives
+  every main worker holds a query that has already run longer than :data:`LONG_S`, or once a
+  query has waited :data:`LONG_S` without a main worker taking it (the main workers are busy,
+  or the free ones may not take it: its client already runs its share), and gives
   it at most :data:`LANE_S` s: a query still running then is stopped there and goes back to
   the queue for a main worker (it keeps its place and its own limits). So runaway queries —
   even from the same address as everyone else, where per-client fairness cannot tell them
@@ -304,9 +306,14 @@ class Pool:
 
     def _pick(self, slot: _Slot) -> _Ticket | None:
         if slot.standby:
-            if not self._main_held_long():
-                return None
             ready = [t for t in self._pending if not t.demoted]
+            if not self._main_held_long():
+                # A query no main worker took within LONG_S is stuck behind long ones too,
+                # even while a main worker is free: one client (one address, e.g. everyone
+                # behind a proxy) may not run on every main worker, so its short queries
+                # would wait behind its own runaway on the one main worker it may use.
+                now = time.monotonic()
+                ready = [t for t in ready if now - t.arrived >= LONG_S]
             return min(ready, key=lambda t: t.seq, default=None)
         ready = [t for t in self._pending if self._running[t.client] < self.share]
         return min(ready, key=lambda t: (self._running[t.client], t.seq), default=None)
