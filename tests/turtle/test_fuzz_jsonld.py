@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -74,6 +75,7 @@ def cases_tried(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         GUARD["on"] = False
+        shutil.rmtree(WORK, ignore_errors=True)
     report(request)
 
 

@@ -10,6 +10,7 @@ no exception escapes. A few inputs also go through the ``hwkg validate`` command
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,10 @@ WORK = Path(tempfile.mkdtemp(prefix="hwkg-fuzz-turtle-"))
 
 @pytest.fixture(scope="module", autouse=True)
 def cases_tried(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
+    try:
+        yield
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
     report(request)
 
 
