@@ -191,7 +191,10 @@ class Index:
             return [e for e in items if not passed.isdisjoint(getattr(e, self.attr))]
         return list(itertools.compress(
             items, map(passed.__contains__, map(operator.attrgetter(self.attr), items))))
-#: A whole column at once: filter object → {entity IRI: value} for every entity of the list.
+
+
+#: A whole column at once: filter object → {entity IRI: value} for the entities of the list
+#: that have the value (an entity without it is not a key).
 Column = Callable[[Any], Mapping[str, Any]]
 
 # v op x as a one-argument C call: partial(_FLIPPED[op], x)(v).
