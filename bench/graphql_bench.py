@@ -139,21 +139,26 @@ def loop_rate(port: int, path: str, body: bytes, seconds: float, connections: in
     return sum(counts) / (time.monotonic() - start)
 
 
-def uncached_latencies(port: int, n: int, new_text: bool) -> list[float]:
-    """Milliseconds per request for ``n`` response-cache misses, one at a time.
+def uncached_latencies(port: int, n: int, new_text: bool, query: str = QUERY,
+                       seconds: float | None = None) -> list[float]:
+    """Milliseconds per request for ``n`` response-cache misses of ``query``, one at a time
+    (fewer when ``seconds`` run out first).
 
     ``new_text``: a trailing comment makes each query text new, so nothing is reused (not
     even the parsed, validated document); otherwise an unused variable changes only the
     response-cache key.
     """
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     stamp = time.time_ns()
-    out = []
+    deadline = time.perf_counter() + seconds if seconds is not None else None
+    out: list[float] = []
     for i in range(n):
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         if new_text:
-            body = json.dumps({"query": f"{QUERY}\n# {stamp}-{i}"}).encode()
+            body = json.dumps({"query": f"{query}\n# {stamp}-{i}"}).encode()
         else:
-            body = json.dumps({"query": QUERY, "variables": {"nonce": f"{stamp}-{i}"}}).encode()
+            body = json.dumps({"query": query, "variables": {"nonce": f"{stamp}-{i}"}}).encode()
         start = time.perf_counter()
         request(conn, "/graphql", body)
         out.append((time.perf_counter() - start) * 1000)

@@ -323,19 +323,6 @@ FILTERED = """{ chips(orderBy: [{memoryPerDollar: DESC}], first: 5,
   { totalCount excludedMissing nodes { name memoryPerDollar { value unit } } } }"""
 
 
-def _uncached(gb: ModuleType, conn: http.client.HTTPConnection, query: str,
-              seconds: float) -> list[float]:
-    """Latencies (ms) of ``query`` with a new text each time, for ``seconds`` (≤ 500)."""
-    latencies: list[float] = []
-    stamp, deadline = time.time_ns(), time.perf_counter() + seconds
-    while time.perf_counter() < deadline and len(latencies) < 500:
-        body = json.dumps({"query": f"{query}\n# {stamp}-{len(latencies)}"}).encode()
-        started = time.perf_counter()
-        gb.request(conn, "/graphql", body)
-        latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
-
-
 def phase_graphql(port: int, runs: int, seconds: float, latency_s: float,
                   q1_ms: float | None) -> dict[str, str]:
     if not graphql_built():
@@ -349,9 +336,8 @@ def phase_graphql(port: int, runs: int, seconds: float, latency_s: float,
     for _ in range(runs):
         gql.append(rate(port, "/graphql", gb.BODY, seconds, 8))
         plain.append(rate(port, "/bench/plain", gb.BODY, seconds, 8))
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)  # the old one idled out
-    latencies = _uncached(gb, conn, gb.QUERY, latency_s)
-    filtered = _uncached(gb, conn, FILTERED, latency_s)
+    latencies = gb.uncached_latencies(port, 500, True, gb.QUERY, latency_s)
+    filtered = gb.uncached_latencies(port, 500, True, FILTERED, latency_s)
     g, p = statistics.median(gql), statistics.median(plain)
     p50, p99 = gb.percentile(latencies, 0.5), gb.percentile(latencies, 0.99)
     out = {

@@ -1,4 +1,5 @@
-"""Shared pieces of the fuzz tests: hypothesis profiles, byte mutations, case counters.
+"""Shared pieces of the fuzz tests: hypothesis profiles, byte mutations, case counters, and
+what validating one mutated file reports.
 
 Profiles: ``ci`` (the default; ``HWKG_FUZZ_EXAMPLES`` examples per test, 150 unless set) and
 ``long`` (10,000, what ``bench/fuzz.py`` runs). Every fuzz test counts the inputs it really
@@ -8,9 +9,12 @@ tried and prints ``fuzz: <test>: <n> cases`` in the test output (see :func:`repo
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -76,3 +80,40 @@ def count(test: str) -> None:
 
 
 __all__ = ["CASES", "FUZZ", "TOKENS", "count", "mutated", "report"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def _validation_inputs() -> tuple[Any, Any, Any]:
+    """The ontology, the shapes and tests/cases/context.ttl (the entities a case refers to)."""
+    from hwkg.core import resources
+    from hwkg.turtle.parsing import read
+
+    ontology, _, _ = read(resources.turtle_files(ROOT / "ontology"))
+    shapes, _, _ = read(resources.turtle_files(ROOT / "shapes"))
+    context, _, _ = read([ROOT / "tests" / "cases" / "context.ttl"])
+    return ontology, shapes, context
+
+
+def validated(raw: bytes, path: Path, fmt: str = "turtle") -> list[Any]:
+    """What ``hwkg validate FILE`` reports (problems) for ``raw`` written to ``path`` and read
+    as ``fmt``, next to the shared context (without the bundle)."""
+    from rdflib import Graph
+
+    from hwkg.turtle.parsing import parse_file
+    from hwkg.turtle.skolem import skolemize
+    from hwkg.validation.shacl import validate
+
+    ontology, shapes, context = _validation_inputs()
+    path.write_bytes(raw)
+    parsed = parse_file(path, fmt=fmt)
+    if parsed.problem is not None:
+        return [parsed.problem]
+    assert parsed.graph is not None
+    graph = Graph()
+    graph += context
+    graph += parsed.graph
+    files = {subject: str(path) for subject in parsed.subjects}
+    return validate(skolemize(graph), shapes, ontology, files)  # type: ignore[no-any-return]

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
 
+from importers_support import hwkg, snapshot
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "import" / "csv"
 HW = Namespace("https://w3id.org/hwkg/ontology#")
 CHIP = "https://w3id.org/hwkg/id/chip/"
-
-
-def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hwkg", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300, check=False)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
 
 
 @pytest.fixture

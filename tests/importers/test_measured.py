@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Namespace, URIRef
+
+from importers_support import hwkg, load, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURED = ROOT / "tests" / "fixtures" / "measured"
 HW = Namespace("https://w3id.org/hwkg/ontology#")
 ID = "https://w3id.org/hwkg/id/"
-
-
-def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hwkg", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300, check=False)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
-
-
-def load(folder: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(folder.rglob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def files() -> list[str]:

@@ -22,6 +22,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 
 from hwkg.importers.writer import Output, commit, generated
+from importers_support import hwkg, load, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "mlperf"
@@ -40,11 +41,6 @@ PUBLISHED = {
 }
 
 
-def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hwkg", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600, check=False)
-
-
 def empty_home(target: Path) -> Path:
     """A copy of the bundled graph without what MLPerf imports wrote (systems, submitters)."""
     shutil.copytree(ROOT / "graph", target)
@@ -58,18 +54,6 @@ def empty_home(target: Path) -> Path:
 def imported(source: Path, folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return hwkg("import", "mlperf", str(source), "--graph-dir", str(folder), "--retrieved",
                 "2026-12-02", *extra)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
-
-
-def load(folder: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(folder.rglob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def result_iri(rnd: str, key: str, bench: str) -> URIRef:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from rdflib import RDF, Graph, Namespace
 
+from importers_support import hwkg
+
 ROOT = Path(__file__).resolve().parents[2]
 HW = Namespace("https://w3id.org/hwkg/ontology#")
-
-
-def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hwkg", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300, check=False)
 
 
 def a_cpu_chip() -> str:

@@ -22,20 +22,13 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rdflib import Graph
 
-from fuzz_support import CASES, FUZZ, count, mutated, report
-from hwkg.core import resources
+from fuzz_support import CASES, FUZZ, count, mutated, report, validated
 from hwkg.core.problems import Problem
-from hwkg.turtle.parsing import parse_file, read
-from hwkg.turtle.skolem import skolemize
-from hwkg.validation.shacl import validate
+from hwkg.turtle.parsing import read
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_DIR = ROOT / "tests" / "cases"
-ONTOLOGY, _, _ = read(resources.turtle_files(ROOT / "ontology"))
-SHAPES, _, _ = read(resources.turtle_files(ROOT / "shapes"))
-CONTEXT, _, _ = read([CASES_DIR / "context.ttl"])
 WORK = Path(tempfile.mkdtemp(prefix="hwkg-fuzz-jsonld-"))
 GUARD = {"on": False}
 
@@ -81,17 +74,7 @@ def cases_tried(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def check_bytes(raw: bytes) -> list[Problem]:
     """Parse ``raw`` as a JSON-LD file and validate it next to the shared context."""
-    path = WORK / "input.jsonld"
-    path.write_bytes(raw)
-    parsed = parse_file(path, fmt="json-ld")
-    if parsed.problem is not None:
-        return [parsed.problem]
-    assert parsed.graph is not None
-    graph = Graph()
-    graph += CONTEXT
-    graph += parsed.graph
-    files = {subject: str(path) for subject in parsed.subjects}
-    return validate(skolemize(graph), SHAPES, ONTOLOGY, files)
+    return validated(raw, WORK / "input.jsonld", fmt="json-ld")
 
 
 def assert_clean(problems: list[Problem]) -> None:

@@ -20,21 +20,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rdflib import Graph
 
-from fuzz_support import FUZZ, TOKENS, count, mutated, report
-from hwkg.core import resources
+from fuzz_support import FUZZ, TOKENS, count, mutated, report, validated
 from hwkg.core.problems import Problem
-from hwkg.turtle.parsing import parse_file, read
-from hwkg.turtle.skolem import skolemize
-from hwkg.validation.shacl import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
 SEEDS = [p.read_bytes() for p in sorted(CASES.rglob("*.ttl"))]
-ONTOLOGY, _, _ = read(resources.turtle_files(ROOT / "ontology"))
-SHAPES, _, _ = read(resources.turtle_files(ROOT / "shapes"))
-CONTEXT, _, _ = read([CASES / "context.ttl"])
 WORK = Path(tempfile.mkdtemp(prefix="hwkg-fuzz-turtle-"))
 
 
@@ -49,17 +41,7 @@ def cases_tried(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def check_bytes(raw: bytes) -> list[Problem]:
     """What ``hwkg validate FILE`` reports for a file holding ``raw`` (without the bundle)."""
-    path = WORK / "input.ttl"
-    path.write_bytes(raw)
-    parsed = parse_file(path)
-    if parsed.problem is not None:
-        return [parsed.problem]
-    assert parsed.graph is not None
-    graph = Graph()
-    graph += CONTEXT
-    graph += parsed.graph
-    files = {subject: str(path) for subject in parsed.subjects}
-    return validate(skolemize(graph), SHAPES, ONTOLOGY, files)
+    return validated(raw, WORK / "input.ttl", fmt="turtle")
 
 
 def assert_clean(problems: list[Problem]) -> None:
