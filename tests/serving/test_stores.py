@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import start_server, stop_server
-from hwkg.core.namespaces import sparql_prefixes
+from hwkg.core.namespaces import PUBLISHED_GRAPHS, sparql_prefixes
 from hwkg.loading.snapshot import load_snapshot
 from hwkg.serving import stores as persistence
 
@@ -93,11 +93,29 @@ def test_changed_files_rebuild_and_invalid_files_leave_the_store_alone(
     (copy / "graph" / "systems" / "bad.ttl").write_text(
         "@prefix hw: <https://w3id.org/hwkg/ontology#> .\n"
         "<https://w3id.org/hwkg/id/system/bad> a hw:System .\n", "utf-8")
-    failed = hwkg("load", "--store", str(path), home=copy)
-    assert failed.returncode == 1, failed.stderr
-    assert "System-component" in failed.stdout
-    kept = persistence.read_meta(ox.Store.read_only(str(path)))
-    assert kept == new
+    for how in ([], ["--sequential"]):  # validation beside the disk write, and before it
+        failed = hwkg("load", "--store", str(path), "--force", *how, home=copy)
+        assert failed.returncode == 1, failed.stderr
+        assert "System-component" in failed.stdout
+        kept = persistence.read_meta(ox.Store.read_only(str(path)))
+        assert kept == new
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "store"], \
+            "a failed load left a half-built store behind"
+
+
+def test_overlapping_and_sequential_builds_write_the_same_store(home: Path, tmp_path: Path) -> None:
+    stores = {}
+    for overlap in (True, False):
+        path = tmp_path / f"store-{overlap}"
+        persistence.build(path, home, overlap=overlap)
+        stores[overlap] = ox.Store.read_only(str(path))
+    published = [ox.NamedNode(g) for g in PUBLISHED_GRAPHS]
+    for graph in published:
+        quads = set(stores[True].quads_for_pattern(None, None, None, graph))
+        assert quads, f"nothing in {graph}"
+        assert quads == set(stores[False].quads_for_pattern(None, None, None, graph))
+    for overlap in (True, False):
+        assert (tmp_path / f"store-{overlap}" / "hwkg-catalog.bin").is_file()
 
 
 @pytest.mark.server

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from hwkg.sparql.execution import Job
-from hwkg.sparql.pool import Busy, Pool, TimeLimit
+from hwkg.sparql.pool import LANE_S, LONG_S, Busy, Pool, TimeLimit
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
@@ -111,3 +111,37 @@ def test_standby_lane_answers_a_client_whose_share_is_taken(tmp_path: Path) -> N
     assert pool.share == 1  # a client may run on one main worker of the two
     still_running, n, _ = asyncio.run(standby_race(pool))
     assert still_running and n == 300
+
+
+async def repeated_runaways(pool: Pool, learn_first: bool) -> tuple[int, int]:
+    """A runaway holds the only main worker while the same text waits behind it: does the
+    standby lane take the waiting copy (and hand it back after LANE_S), or leave it to the
+    main worker? Returns the lane's hand-backs and the short query's row count."""
+    await pool.start()
+    try:
+        if learn_first:  # killed at its limit once: the pool knows this text is long
+            with pytest.raises(TimeLimit):
+                await pool.run(Job(RUNAWAY), 1.0, "10.0.0.1")
+        first = asyncio.ensure_future(pool.run(Job(RUNAWAY), 2.5, "10.0.0.1"))
+        await asyncio.sleep(0.4)  # on the main worker, and long by now
+        second = asyncio.ensure_future(pool.run(Job(RUNAWAY), 2.5, "10.0.0.1"))
+        await asyncio.sleep(LONG_S + LANE_S + 0.3)  # the lane would have taken it and given up
+        short = await pool.run(Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"), 8.0, "10.0.0.1")
+        await asyncio.gather(first, second, return_exceptions=True)
+        return pool.lane["handed_back"], count(short.body)
+    finally:
+        await pool.aclose()
+
+
+def test_a_query_known_to_run_long_stays_off_the_standby_lane(tmp_path: Path) -> None:
+    """A query text once killed at its limit goes to the main workers only when it comes
+    again, so the standby lane stays free for short queries (found with bench/load.py
+    --runaway-from 127.0.0.1: each repeated runaway held the lane for LANE_S)."""
+    store = ox.Store()
+    store.extend(quads(300))
+    dump = tmp_path / "store.nq"
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    handed_back, n = asyncio.run(repeated_runaways(Pool(dump, 1, standby=1), learn_first=True))
+    assert handed_back == 0 and n == 300
+    handed_back, n = asyncio.run(repeated_runaways(Pool(dump, 1, standby=1), learn_first=False))
+    assert handed_back >= 1 and n == 300, "without the history the lane takes the runaway"

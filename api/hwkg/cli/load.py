@@ -3,10 +3,11 @@
 Parses and validates ``ontology/``, ``shapes/`` and ``graph/`` (of ``--home`` or the bundled
 folder) and writes them into an Oxigraph store at PATH, recording the graph's version, with
 the GraphQL catalog saved in the store folder. The files are parsed with Oxigraph
-(:mod:`hwkg.loading.staging`) into an in-memory store and validated there before anything is
-written to disk: the SHACL-SPARQL constraints always, the SHACL core constraints up to
-``--core-max`` data triples (:mod:`hwkg.validation.check`); each step's time and memory go to
-stderr. When the store already holds the files' current version it does nothing
+(:mod:`hwkg.loading.staging`, in worker processes for large graphs) into an in-memory store
+and validated there: the SHACL-SPARQL constraints always, the SHACL core constraints up to
+``--core-max`` data triples (:mod:`hwkg.validation.check`). Validation runs beside the
+catalog build and the disk write (``--sequential``: before them), into a folder of its own
+that replaces PATH only once validation passed; each step's time and memory go to stderr. When the store already holds the files' current version it does nothing
 (``--force`` rebuilds).
 With ``--sparql-endpoint URL --update-url URL`` the graph goes into an external SPARQL 1.1
 server instead (:mod:`hwkg.serving.remote_store`).
@@ -43,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.add_argument("--no-catalog", action="store_true",
                      help="do not build the GraphQL catalog into the store folder (the first "
                           "server start builds it instead)")
+    cmd.add_argument("--sequential", action="store_true",
+                     help="validate, build the catalog and write the disk store one after "
+                          "the other (lowest peak memory; by default they overlap)")
     cmd.add_argument("--sparql-endpoint", metavar="URL",
                      help="load into this SPARQL 1.1 server (its query URL) instead of --store")
     cmd.add_argument("--update-url", metavar="URL", help="the server's SPARQL Update URL")
@@ -90,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
         print("hwkg load: give --store PATH (or set HWKG_STORE)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    options = {"core_max": args.core_max, "with_catalog": not args.no_catalog}
+    options = {"core_max": args.core_max, "with_catalog": not args.no_catalog,
+               "overlap": not args.sequential}
     try:
         if args.force:
             meta, built = persistence.build(path, home, check=not args.no_check, **options), True

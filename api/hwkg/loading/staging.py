@@ -11,9 +11,11 @@ truthy (IRIs in :mod:`hwkg.core.namespaces`):
 * the truthy graph is computed from the same stream of data triples (:mod:`hwkg.loading.truthy`),
   the ontology's terms read by SPARQL.
 
+Large graphs are staged by worker processes (:mod:`hwkg.loading.parts`, the same quads).
+
 What is validated is up to the caller: :func:`hwkg.loading.snapshot.load_snapshot` (in memory)
 and :func:`hwkg.serving.stores.build` (on disk) both check the staged in-memory store with
-:mod:`hwkg.validation.check` before anything is served or written. An on-disk store is written
+:mod:`hwkg.validation.check` before anything is served or published. An on-disk store is written
 from the staged one through :meth:`Staging.dump`: N-Triples files and Oxigraph's bulk loader
 (Rust, no Python per quad; one bulk load writes each index once, where many ``bulk_extend``
 batches made RocksDB rewrite the store several times over).
@@ -30,8 +32,9 @@ import pyoxigraph as ox
 from hwkg.core import resources
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from hwkg.core.problems import InvalidGraph, Problem
+from hwkg.loading import parts
 from hwkg.loading import truthy as truthy_query
-from hwkg.turtle.parsing import parse_file
+from hwkg.turtle.parsing import triples_of as parse
 from hwkg.turtle.skolem import Triple, skolemised
 
 BATCH = 250_000  # quads per bulk_extend: fewer, larger writes; bounded memory
@@ -46,18 +49,6 @@ class Loaded:
     files: dict[str, str] = field(default_factory=dict)
     triples: int = 0
     inputs: list[Path] = field(default_factory=list)
-
-
-def parse(path: Path) -> list[Triple]:
-    """The triples of one Turtle file; raises InvalidGraph with its syntax problem."""
-    try:
-        return [(q.subject, q.predicate, q.object) for q in ox.parse(  # type: ignore[misc]
-            path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
-            rename_blank_nodes=True)]
-    except (SyntaxError, ValueError) as exc:
-        problem = parse_file(path).problem
-        raise InvalidGraph([problem or Problem(str(path), f"syntax error: {exc}")]) from exc
-
 
 
 def _quads(triples: Iterable[Triple], graph: ox.NamedNode) -> list[ox.Quad]:
@@ -139,11 +130,14 @@ class Staging:
             raise RuntimeError("the staged store was already dumped")
         return self.store
 
-    def dump(self, folder: Path) -> Dump:
-        """Write each named graph staged to an N-Triples file in ``folder`` (created) and drop
-        the in-memory store (what is read back then need not fit in memory beside it).
-        Nothing is staged in the default graph (:func:`write` writes named graphs only)."""
-        memory, self.store = self.memory, None
+    def dump(self, folder: Path, *, keep: bool = False) -> Dump:
+        """Write each named graph staged to an N-Triples file in ``folder`` (created) and,
+        unless ``keep``, drop the in-memory store (what is read back then need not fit in
+        memory beside it). Nothing is staged in the default graph (:func:`write` writes named
+        graphs only)."""
+        memory = self.memory
+        if not keep:
+            self.store = None
         folder.mkdir(parents=True, exist_ok=True)
         files, blank = {}, set()
         for i, graph in enumerate(sorted(g.value for g in memory.named_graphs()  # type: ignore[union-attr]
@@ -175,9 +169,12 @@ def persist(dump: Dump, store: ox.Store, chunk: int = CHUNK) -> None:
                                 to_graph=name)
 
 
-def write(store: ox.Store, home: Path, data: list[Path] | None = None) -> Loaded:
+def write(store: ox.Store, home: Path, data: list[Path] | None = None, *,
+          parallel: bool | None = None) -> Loaded:
     """Write ontology, shapes, data and truthy graphs of ``home`` into ``store``; the data
-    files are ``data`` when given, else every ``*.ttl`` under ``home/graph``.
+    files are ``data`` when given, else every ``*.ttl`` under ``home/graph``. The data files
+    are staged in worker processes (:mod:`hwkg.loading.parts`) when ``parallel``, or when it
+    is None and they are large enough to repay them; the store is the same either way.
 
     Raises InvalidGraph with every file's syntax problem (the store is then half-written:
     callers write into a fresh store and throw it away).
@@ -196,13 +193,19 @@ def write(store: ox.Store, home: Path, data: list[Path] | None = None) -> Loaded
         except InvalidGraph as exc:
             problems += exc.problems
     data_paths = data if data is not None else resources.turtle_files(home / "graph")
+    truthy = truthy_query.Collector.reading(store)
+    best: truthy_query.Best = {}
     try:
-        truthy = truthy_query.Collector(store)
-        loaded = write_data(store, data_paths, truthy)
+        if parallel if parallel is not None else parts.worth_it(data_paths):
+            loaded = Loaded()
+            loaded.files, loaded.triples, best = parts.write_data(store, data_paths, truthy)
+        else:
+            loaded = write_data(store, data_paths, truthy)
     except InvalidGraph as exc:
         raise InvalidGraph(problems + exc.problems) from exc
     if problems:
         raise InvalidGraph(problems)
-    store.bulk_extend(truthy.quads())
+    truthy_query.merge(best, truthy.best())
+    store.bulk_extend(truthy_query.quads_of(best))
     loaded.inputs = inputs + list(data_paths)
     return loaded

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,17 +188,22 @@ def _save_catalog(dump: staging.Dump, building: Path, version: str) -> None:
 _CHILD_NOTE = "catalog-child.txt"
 
 
-def _catalog_apart(dump: staging.Dump, building: Path, version: str) -> bool:
-    """Build and save the catalog in a forked child process; True when it was saved.
+def _catalog_start(dump: staging.Dump, building: Path,
+                   version: str) -> multiprocessing.process.BaseProcess:
+    """Start building and saving the catalog in a forked child process.
 
     The catalog's Python objects (~1 GB at 4M triples, with the index they are built from)
     go back to the system when the child exits; in this process the freed arenas would stay
-    mapped and add to the bulk load that follows. The fork happens while this process holds
-    no open store.
+    mapped. The fork happens before this process starts any thread or opens the disk store.
     """
     child = multiprocessing.get_context("fork").Process(
         target=_save_catalog, args=(dump, building, version), name="hwkg-catalog")
     child.start()
+    return child
+
+
+def _catalog_saved(child: multiprocessing.process.BaseProcess, dump: staging.Dump) -> bool:
+    """Wait for the catalog child; True when it saved the catalog."""
     child.join()
     note = dump.folder / _CHILD_NOTE
     if note.is_file() and VERBOSE["on"]:
@@ -205,58 +211,122 @@ def _catalog_apart(dump: staging.Dump, building: Path, version: str) -> bool:
     return child.exitcode == 0
 
 
+class _Checking:
+    """Validation of the staged store in a thread (Oxigraph releases the GIL while it
+    queries), while the disk store is written; :meth:`outcome` waits for it."""
+
+    def __init__(self, staged: staging.Staging, inputs: Inputs, loaded: staging.Loaded,
+                 core_max: int) -> None:
+        self.said: str | None = None
+        self.error: BaseException | None = None
+        self.took = 0.0
+        self.thread = threading.Thread(target=self._run, args=(staged, inputs, loaded, core_max),
+                                       name="hwkg-validation", daemon=True)
+        self.thread.start()
+
+    def _run(self, staged: staging.Staging, inputs: Inputs, loaded: staging.Loaded,
+             core_max: int) -> None:
+        started = time.perf_counter()
+        try:
+            self.said = _validate(staged, inputs, loaded, core_max)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread by outcome()
+            self.error = exc
+        self.took = time.perf_counter() - started
+
+    def outcome(self) -> str:
+        """What was checked; raises what validation raised (InvalidGraph on violations)."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.said is not None
+        return self.said
+
+
 def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: int,
-           with_catalog: bool) -> ox.Store:
-    """Staged and validated in memory (:mod:`hwkg.validation.check`), dumped to N-Triples, the
-    catalog built from the dump (in a child process), then the disk store written by
-    Oxigraph's bulk loader. The in-memory store, the catalog and the bulk loader are alive
-    one after the other, never together."""
+           with_catalog: bool, overlap: bool = True) -> ox.Store:
+    """Staged in memory, dumped to N-Triples, validated (:mod:`hwkg.validation.check`), the
+    catalog built from the dump (in a child process) and the disk store written by
+    Oxigraph's bulk loader into ``building``, which the caller publishes only after this
+    returns: invalid data is never published, however the steps overlap.
+
+    With ``overlap`` (the default) validation (a thread), the catalog (a child process) and
+    the bulk load run at the same time: faster on several cores, but the staged store, the
+    catalog and the bulk loader are then alive together. Without it they run one after the
+    other, validation first, for the lowest peak memory."""
     staged = staging.Staging()
     step = time.perf_counter()
     with gc_pause.paused():
         loaded = staging.write(staged.memory, inputs.home)
     step = _report(f"{loaded.triples:,} data triples parsed, skolemised and staged in memory "
                    "with the truthy graph", step)
-    if check:
+    if check and not overlap:
         step = _report(_validate(staged, inputs, loaded, core_max), step)
     folder = building.with_name(building.name + ".dump")
     shutil.rmtree(folder, ignore_errors=True)
+    child, checking = None, None
     try:
-        dump = staged.dump(folder)
-        del staged
-        memory.release()
+        dump = staged.dump(folder, keep=check and overlap)
+        if not (check and overlap):
+            del staged
+            memory.release()
         step = _report("dumped to N-Triples", step)
         building.mkdir()
         if with_catalog:
-            saved = _catalog_apart(dump, building, version)
-            step = _report("GraphQL catalog built from the dump and saved" if saved else
-                           "GraphQL catalog NOT saved (the first server start builds it)", step)
+            child = _catalog_start(dump, building, version)
+            if not overlap:
+                saved, child = _catalog_saved(child, dump), None
+                step = _report(_CATALOG_SAID[saved], step)
+        checking = _Checking(staged, inputs, loaded, core_max) if check and overlap else None
         store = ox.Store(str(building))
         staging.persist(dump, store)
         store.optimize()  # compacts what the bulk loads wrote: scans ~1.5× faster afterwards
-        _report("written to disk (Oxigraph bulk load)", step)
+        step = _report("written to disk (Oxigraph bulk load)", step)
+        if checking is not None:
+            try:
+                said = checking.outcome()
+            except BaseException:
+                del store  # closed before the caller removes the folder
+                raise
+            staged = None  # type: ignore[assignment]
+            memory.release()
+            step = _report(f"{said} (in {checking.took:.1f} s, beside the disk write)", step)
+        if child is not None:
+            saved, child = _catalog_saved(child, dump), None
+            _report(_CATALOG_SAID[saved], step)
     finally:
+        if child is not None:  # something failed: the catalog is not wanted
+            child.terminate()
+            child.join()
+        if checking is not None:
+            checking.thread.join()
         shutil.rmtree(folder, ignore_errors=True)
     return store
 
 
+_CATALOG_SAID = {True: "GraphQL catalog built from the dump and saved",
+                 False: "GraphQL catalog NOT saved (the first server start builds it)"}
+
+
 def build(path: Path, home: Path | None = None, *, check: bool = True,
-          core_max: int = check_module.CORE_MAX, with_catalog: bool = True) -> Meta:
+          core_max: int = check_module.CORE_MAX, with_catalog: bool = True,
+          overlap: bool = True) -> Meta:
     """Parse (and with ``check`` validate) the files and write a fresh store at ``path``.
 
-    Validation runs in memory before anything is written (:mod:`hwkg.validation.check`: the
-    SHACL core constraints only up to ``core_max`` data triples). With ``with_catalog`` the
-    GraphQL catalog is built and saved in the store's folder (:mod:`hwkg.readmodel.saved`).
-    Raises :class:`hwkg.core.problems.InvalidGraph` and leaves ``path`` as it was when the
-    files do not parse or conform. The store is written in a folder of this process's own
-    and renamed into place, so a concurrent reader never sees a half-written store.
+    Validation runs on the staged in-memory store (:mod:`hwkg.validation.check`: the SHACL
+    core constraints only up to ``core_max`` data triples), beside the disk write with
+    ``overlap`` and before it without (:func:`_write`); nothing is published unless it
+    passes. With ``with_catalog`` the GraphQL catalog is built and saved in the store's
+    folder (:mod:`hwkg.readmodel.saved`). Raises :class:`hwkg.core.problems.InvalidGraph`
+    and leaves ``path`` as it was when the files do not parse or conform. The store is
+    written in a folder of this process's own and renamed into place, so a concurrent
+    reader never sees a half-written store.
     """
     inputs = Inputs.of(home)
     signature, version = inputs.signature, inputs.version
     building = path.with_name(f"{path.name}.building-{os.getpid()}-{time.monotonic_ns()}")
     started = time.perf_counter()
     try:
-        store = _write(inputs, version, building, check, core_max, with_catalog)
+        store = _write(inputs, version, building, check, core_max, with_catalog, overlap)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

@@ -29,6 +29,14 @@ Contract of :meth:`Pool.run` (``timeout`` is the endpoint's time limit):
   apart — hold the main workers, while short queries keep getting answered by the standby
   lane instead of waiting behind them. This trades memory (each standby worker holds a copy of
   the store) and more processes than cores while runaways run, for short-query latency.
+- **known long queries** (admission by the cost a query text has shown): a query the standby
+  lane had to stop, or that was killed at its time limit, is remembered (its text and
+  dataset, the last :data:`KNOWN_LONG` of them); when it comes again it goes to the main
+  workers only, so a client repeating a runaway no longer holds the standby lane for
+  :data:`LANE_S` each time while short queries wait behind it. A remembered query that then
+  finishes within :data:`LONG_S` on a main worker is forgotten. The standby lane also takes
+  a query at once, without waiting :data:`LONG_S`, when its client's share of the main
+  workers is held only by queries that have already run long.
 
 Each worker process is owned by one thread of this process that does the blocking pipe
 I/O and enforces the time limit (:mod:`hwkg.sparql.process`), so a worker is free again
@@ -41,6 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import hashlib
 import itertools
 import logging
 import os
@@ -48,7 +57,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +74,8 @@ LONG_S = 0.25
 #: The most a standby worker gives one query before handing it back to the queue (s).
 LANE_S = 0.5
 RESTART_PAUSE_S = 1.0
+#: How many query texts the pool remembers as long.
+KNOWN_LONG = 1024
 CRASHED = ("The query stopped the engine's worker process before it answered (it may be too "
            "deeply nested or too large for the engine to evaluate); simplify it.\n")
 
@@ -100,9 +111,16 @@ class _Ticket:
     seq: int = field(default_factory=lambda: next(_SEQUENCE))
     slot: _Slot | None = None
     cancelled: bool = False
-    #: Stopped once in the standby lane: only a main worker may take it again.
+    #: Stopped once in the standby lane, or known long: only a main worker may take it.
     demoted: bool = False
     arrived: float = field(default_factory=time.monotonic)
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two queries the same work: the text and the dataset."""
+        job = self.job
+        text = "\x00".join([job.query, *job.default_graphs, "\x01", *job.named_graphs])
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def settle(self, outcome: Answer | BaseException) -> None:
         """Hand ``outcome`` to the waiting coroutine (from any thread)."""
@@ -145,6 +163,10 @@ class _Slot:
         self.ready.set()
         while (ticket := self.pool._next(self)) is not None:
             outcome, broken = self._answer(ticket)
+            if isinstance(outcome, _HandBack | TimeLimit):
+                self.pool._learn(ticket, long=True)
+            elif not self.standby and time.monotonic() - self.started < LONG_S:
+                self.pool._learn(ticket, long=False)
             if isinstance(outcome, _HandBack):
                 self.pool._hand_back(self, ticket)
             else:
@@ -223,6 +245,9 @@ class Pool:
         self._pending: list[_Ticket] = []
         self._running: Counter[str] = Counter()
         self._slots: set[_Slot] = set()
+        self._long: OrderedDict[str, None] = OrderedDict()
+        #: Queries the standby lane handed back, and known long ones kept off it (counts).
+        self.lane: Counter[str] = Counter()
 
     async def start(self) -> None:
         """Start every worker; raises what the first worker that failed to start raised."""
@@ -267,6 +292,9 @@ class Pool:
         with self._cond:
             refusal = self._refusal(ticket)
             if refusal is None:
+                if self._long and ticket.fingerprint in self._long:
+                    ticket.demoted = True
+                    self.lane["known_long"] += 1
                 self._pending.append(ticket)
                 self._cond.notify_all()
                 return
@@ -311,9 +339,11 @@ class Pool:
                 # A query no main worker took within LONG_S is stuck behind long ones too,
                 # even while a main worker is free: one client (one address, e.g. everyone
                 # behind a proxy) may not run on every main worker, so its short queries
-                # would wait behind its own runaway on the one main worker it may use.
+                # would wait behind its own runaway on the one main worker it may use. When
+                # that share is held only by long queries, it is stuck at once.
                 now = time.monotonic()
-                ready = [t for t in ready if now - t.arrived >= LONG_S]
+                held = self._held_long_by()
+                ready = [t for t in ready if now - t.arrived >= LONG_S or t.client in held]
             return min(ready, key=lambda t: t.seq, default=None)
         ready = [t for t in self._pending if self._running[t.client] < self.share]
         return min(ready, key=lambda t: (self._running[t.client], t.seq), default=None)
@@ -325,9 +355,40 @@ class Pool:
         return bool(main) and all(s.ticket is not None and now - s.started > LONG_S
                                   for s in main)
 
+    def _held_long_by(self) -> set[str]:
+        """Clients whose share of the main workers is taken, all by queries run long."""
+        now = time.monotonic()
+        long_by: Counter[str] = Counter()
+        short_by: set[str] = set()
+        for slot in self._slots:
+            ticket = slot.ticket
+            if slot.standby or ticket is None:
+                continue
+            if now - slot.started > LONG_S:
+                long_by[ticket.client] += 1
+            else:
+                short_by.add(ticket.client)
+        return {client for client, n in long_by.items()
+                if n >= self.share and client not in short_by}
+
+    def _learn(self, ticket: _Ticket, *, long: bool) -> None:
+        """Remember ``ticket``'s query as long, or forget it once it ran short."""
+        if not long and not self._long:
+            return
+        with self._cond:
+            key = ticket.fingerprint
+            if long:
+                self._long[key] = None
+                self._long.move_to_end(key)
+                while len(self._long) > KNOWN_LONG:
+                    self._long.popitem(last=False)
+            else:
+                self._long.pop(key, None)
+
     def _hand_back(self, slot: _Slot, ticket: _Ticket) -> None:
         """Put a query the standby lane stopped back in the queue, for a main worker."""
         with self._cond:
+            self.lane["handed_back"] += 1
             ticket.demoted = True
             ticket.slot = None
             if not ticket.cancelled and not ticket.future.done():

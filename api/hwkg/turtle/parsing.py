@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -20,7 +21,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from hwkg.core import resources
-from hwkg.core.problems import Problem
+from hwkg.core.problems import InvalidGraph, Problem
 from hwkg.turtle.skolem import is_skolem
 
 _LINE = re.compile(r"at line (\d+)")
@@ -220,3 +221,16 @@ def data_files(home: Path | None = None) -> list[Path]:
     """The bundled data files under ``graph/``."""
     root = home or resources.home()
     return resources.turtle_files(root / "graph")
+
+
+def triples_of(path: Path) -> list[tuple[Any, ox.NamedNode, Any]]:
+    """The triples of one Turtle file parsed by Oxigraph (blank nodes renamed, so they never
+    collide across files); raises InvalidGraph with its syntax problem, located by
+    :func:`parse_file` (Oxigraph's messages name no line)."""
+    try:
+        return [(q.subject, q.predicate, q.object) for q in ox.parse(
+            path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
+            rename_blank_nodes=True)]
+    except (SyntaxError, ValueError) as exc:
+        problem = parse_file(path).problem
+        raise InvalidGraph([problem or Problem(str(path), f"syntax error: {exc}")]) from exc

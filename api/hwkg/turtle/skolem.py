@@ -74,21 +74,23 @@ class Skolemiser:
         return ox.NamedNode(f"{BASE}.well-known/genid/{digest}")
 
 
-def _normalised(o: object) -> object:
-    return normal(o) if isinstance(o, ox.Literal) else o
-
-
 def skolemised(triples: list[Triple]) -> Iterator[Triple]:
     """``triples`` (one file's) with skolem IRIs for blank nodes and literals in normal form.
 
     Literals are normalised first: the skolem keys hash their normal forms.
     """
-    normalised = [(s, p, _normalised(o)) for s, p, o in triples]
+    literal, blank = ox.Literal, ox.BlankNode
+    normalised = [(s, p, normal(o)) if type(o) is literal else (s, p, o)  # noqa: E721
+                  for s, p, o in triples]
+    if not any(type(s) is blank or type(o) is blank for s, _p, o in normalised):  # noqa: E721
+        yield from normalised
+        return
     skolem = Skolemiser(normalised)  # type: ignore[arg-type]
     mapping: dict[object, object] = {
         node: skolem.iri(node) for node in skolem.children.keys() | skolem.parent.keys()}
+    get = mapping.get
     for s, p, o in normalised:
-        yield (mapping.get(s, s), p, mapping.get(o, o))  # type: ignore[misc]
+        yield (get(s, s), p, get(o, o))  # type: ignore[misc]
 
 
 #: Blank-node labels N-Triples can carry (a conservative ASCII subset of BLANK_NODE_LABEL).
