@@ -7,8 +7,9 @@ the GraphQL catalog saved in the store folder. The files are parsed with Oxigrap
 and validated there: the SHACL-SPARQL constraints always, the SHACL core constraints up to
 ``--core-max`` data triples (:mod:`hwkg.validation.check`). Validation runs beside the
 catalog build and the disk write (``--sequential``: before them), into a folder of its own
-that replaces PATH only once validation passed; each step's time and memory go to stderr. When the store already holds the files' current version it does nothing
-(``--force`` rebuilds).
+that replaces PATH only once validation passed; each step's time and memory go to stderr.
+When the store already holds the files' current version it does nothing (``--force``
+rebuilds).
 With ``--sparql-endpoint URL --update-url URL`` the graph goes into an external SPARQL 1.1
 server instead (:mod:`hwkg.serving.remote_store`).
 Exit codes: 0 built or up to date, 1 the files do not parse or conform, 2 usage errors.
