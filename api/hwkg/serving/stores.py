@@ -39,7 +39,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from hwkg.core import gc_pause, memory, resources
-from hwkg.core.namespaces import GRAPH_DATA, GRAPH_META, GRAPH_ONTOLOGY
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_META, GRAPH_ONTOLOGY, PUBLISHED_GRAPHS
 from hwkg.core.problems import InvalidGraph
 from hwkg.loading import staging
 from hwkg.loading.snapshot import Snapshot
@@ -463,10 +463,19 @@ def serve_in_memory(quads: int | None) -> bool:
 
 
 def in_memory(snapshot: Snapshot) -> Snapshot:
-    """``snapshot`` copied into an in-memory store; its catalog is still read from (and saved
-    in) the store's folder, and other processes load a dump of the copy, not the folder."""
+    """``snapshot``'s published graphs copied into an in-memory store; its catalog is still
+    read from (and saved in) the store's folder, and other processes load a dump of the copy,
+    not the folder.
+
+    The bookkeeping graph is left out, so the copy's default graph is the union of its
+    graphs: a query over an explicit list of the four published graphs took 1.6–2.8× as long
+    in Oxigraph as the same query over the union (bench/README.md, "In memory, the union").
+    """
     memory = ox.Store()
-    memory.bulk_load(snapshot.store.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+    for graph in PUBLISHED_GRAPHS:
+        name = ox.NamedNode(graph)
+        memory.bulk_load(snapshot.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name),
+                         ox.RdfFormat.N_TRIPLES, to_graph=name)
     copy = Snapshot(store=memory, version=snapshot.version,
                     catalog_folder=snapshot.saved_in)
     if "triples" in snapshot.__dict__:
