@@ -121,14 +121,19 @@ def _run_worker(jobs: list[tuple[int, list[str], str]], units: dict[str, Decimal
     package = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         filter(None, [package, os.environ.get("PYTHONPATH")])))
-    with subprocess.Popen([sys.executable, "-m", "hwkg.loading.parts"], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:
+    # stderr goes to a file, not a pipe: a worker writing more than a pipe holds while this
+    # thread reads only stdout would block forever.
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(
+            [sys.executable, "-m", "hwkg.loading.parts"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=errors, env=env) as process:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write(pickle.dumps((jobs, units, canonical)))
         process.stdin.close()
         for line in process.stdout:
             done.put((int(line), None))
-        error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+        process.wait()
+        errors.seek(0)
+        error = errors.read().decode("utf-8", "replace")
     if process.returncode != 0:
         done.put((-1, error[-2000:] or f"exit status {process.returncode}"))
 
