@@ -10,6 +10,7 @@ the servers taking turns each round so that a noisy machine hits them alike:
 
 - SPARQL Q1–Q6 of ``bench/suite.py`` through ``/sparql`` (SPARQL JSON), and the same query
   sent straight to the Oxigraph server (the engine alone: what forwarding adds on top);
+  first a floor, ``ASK {}``, which reads no data: each endpoint's own cost per request;
 - GraphQL: the top-five memory-per-dollar example, cached (same text) and uncached (a new
   alias each time); both modes answer GraphQL from the in-memory catalog;
 - linked data: one chip's page in Turtle and HTML (each a few dozen pattern lookups, which
@@ -115,6 +116,16 @@ def start_times(serve_args: list[str], env: dict[str, str], runs: int) -> tuple[
     return statistics.median(health), statistics.median(first)
 
 
+#: The floor: a query that touches no data, so its time is the endpoint's own cost per
+#: request (HTTP, protocol, and for ``hwkg serve`` the hop to a killable worker process).
+FLOOR = {"Q0 floor: ASK {}": "ASK {}"}
+
+
+def queries(suite: ModuleType) -> dict[str, str]:
+    """The timed SPARQL queries: the floor, then ``bench/suite.py``'s Q1–Q6."""
+    return {**FLOOR, **suite.QUERIES}
+
+
 def items(chip: str, suite: ModuleType,
           chips: list[str]) -> dict[str, Callable[[httpx.Client, int], object]]:
     """What is timed: name → one request on a client to an hwkg server."""
@@ -124,7 +135,7 @@ def items(chip: str, suite: ModuleType,
 
     out: dict[str, Callable[[httpx.Client, int], object]] = {
         f"SPARQL {name}": sparql(q.replace("{chip}", ID + chip))
-        for name, q in suite.QUERIES.items()}
+        for name, q in queries(suite).items()}
     out["GraphQL top-5 mem/$ (cached)"] = lambda c, i: c.post(
         "/graphql", json={"query": TOP_FIVE % ""})
     out["GraphQL top-5 mem/$ (uncached)"] = lambda c, i: c.post(
@@ -259,7 +270,7 @@ def run(args: argparse.Namespace, work: Path, env: dict[str, str]) -> int:
         extra = {f"SPARQL {n}": {f"{r} direct": direct(remotes[r][0],
                                                          q.replace("{chip}", ID + chip))
                                  for r in remotes}
-                 for n, q in suite.QUERIES.items()}
+                 for n, q in queries(suite).items()}
         results = measure(servers, todo, extra, args.repeat)
     for name, (health, first) in starts.items():
         results.setdefault("start → /health (s→ms)", {})[name] = health * 1000

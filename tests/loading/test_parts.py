@@ -99,6 +99,39 @@ def test_a_worker_that_dies_is_an_error_not_a_short_graph(home: Path, tmp_path: 
         parts.write_data(ox.Store(), [*files, gone], collector)
 
 
+def test_a_worker_that_fails_stops_the_others(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker fails while another is still busy (here: blocked reading a FIFO nobody
+    writes): the load fails at once and the busy worker is killed, not waited for."""
+    import os
+    import threading
+
+    fifo, gone = tmp_path / "blocked.ttl", tmp_path / "a-folder.ttl"
+    os.mkfifo(fifo)
+    gone.mkdir()
+    monkeypatch.setattr(parts, "workers", lambda: 2)
+    monkeypatch.setattr(parts, "split", lambda files, count: [[fifo], [gone]])
+    collector = staging.truthy_query.Collector.reading(_ontology_store())
+    raised: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            parts.write_data(ox.Store(), [fifo, gone], collector)
+        except BaseException as exc:  # noqa: BLE001 - inspected below
+            raised.append(exc)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(120)
+    if thread.is_alive():  # unblock the worker so the test run can end, then fail
+        with open(fifo, "w", encoding="utf-8"):
+            pass
+        thread.join(60)
+        pytest.fail("the load waited for the blocked worker after another one failed")
+    assert len(raised) == 1 and isinstance(raised[0], RuntimeError)
+    assert "load worker failed" in str(raised[0])
+
+
 def test_split_cuts_consecutive_runs_of_about_equal_size(tmp_path: Path) -> None:
     files = []
     for i, size in enumerate([5, 1, 1, 1, 9, 2, 2, 3, 1, 1]):

@@ -54,8 +54,9 @@ GRAPH_SHAPES = BASE + "graph/shapes"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_TRUTHY = BASE + "graph/truthy"
 #: The graphs the service publishes: its default graph is their merge, its named graphs are
-#: these. A persisted store also holds bookkeeping (``graph/meta``: version, file signature),
-#: which is never served, counted or dumped.
+#: these. An external SPARQL server also holds hwkg's bookkeeping (``graph/meta``: the graph
+#: version), which is never served, counted or dumped (an on-disk store keeps its record in a
+#: file beside the store: :data:`hwkg.serving.stores.RECORD_FILE`).
 PUBLISHED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_DATA, GRAPH_TRUTHY)
 GRAPH_META = BASE + "graph/meta"
 

@@ -115,9 +115,11 @@ def stage(paths: list[str], output: str, units: dict[str, Decimal],
 
 
 def _run_worker(jobs: list[tuple[int, list[str], str]], units: dict[str, Decimal],
-                canonical: dict[str, str], done: queue.Queue[tuple[int, str | None]]) -> None:
+                canonical: dict[str, str], done: queue.Queue[tuple[int, str | None]],
+                running: list[subprocess.Popen[bytes]]) -> None:
     """Run one worker process over ``jobs`` (part index, files, output); put each finished
-    part's index (and None) on ``done``, or (-1, its stderr) when the process fails."""
+    part's index (and None) on ``done``, or (-1, its stderr) when the process fails. The
+    process is appended to ``running`` so that the parent can kill it."""
     package = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         filter(None, [package, os.environ.get("PYTHONPATH")])))
@@ -127,8 +129,12 @@ def _run_worker(jobs: list[tuple[int, list[str], str]], units: dict[str, Decimal
             [sys.executable, "-m", "hwkg.loading.parts"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=errors, env=env) as process:
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(pickle.dumps((jobs, units, canonical)))
-        process.stdin.close()
+        running.append(process)
+        try:
+            process.stdin.write(pickle.dumps((jobs, units, canonical)))
+            process.stdin.close()
+        except OSError:  # killed by the parent before it read its jobs
+            pass
         for line in process.stdout:
             done.put((int(line), None))
         process.wait()
@@ -154,10 +160,13 @@ def write_data(store: ox.Store, files: list[Path],
     canonical = {prop.value: unit for prop, unit in collector.canonical.items()}
     jobs = [(i, [str(path) for path in run], str(folder / f"{i}.nt")) for i, run in enumerate(runs)]
     done: queue.Queue[tuple[int, str | None]] = queue.Queue()
+    running: list[subprocess.Popen[bytes]] = []
     threads = [threading.Thread(target=_run_worker, args=(jobs[w::count], collector.units,
-                                                           canonical, done), daemon=True)
+                                                           canonical, done, running),
+                                daemon=True)
                for w in range(count)]
     parts: dict[int, Part] = {}
+    finished = False
     try:
         for thread in threads:
             thread.start()
@@ -170,7 +179,11 @@ def write_data(store: ox.Store, files: list[Path],
             if not part.problems:
                 store.bulk_load(path=part.output, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
             os.unlink(part.output)
+        finished = True
     finally:
+        if not finished:  # a worker failed (or this thread was interrupted): stop the others
+            for process in list(running):
+                process.kill()
         for thread in threads:
             thread.join()
         shutil.rmtree(folder, ignore_errors=True)

@@ -3,9 +3,10 @@
 ``hwkg load --sparql-endpoint URL --update-url URL`` sends the same named graphs as
 :func:`hwkg.loading.store.build` (ontology, shapes, data, truthy) with SPARQL 1.1 Update
 (``DROP SILENT GRAPH`` then ``INSERT DATA`` in chunks) and records the graph's version in
-the meta graph last, as :mod:`hwkg.serving.stores` does on disk. The version is removed first,
-so a load that fails half-way leaves a server that says it holds no version, never a stale
-one. Works with any SPARQL 1.1 Protocol + Update server (tested with Oxigraph server).
+the meta graph last, as :mod:`hwkg.serving.stores` writes its record last on disk. The
+version is removed first, so a load that fails half-way leaves a server that says it holds
+no version, never a stale one. Works with any SPARQL 1.1 Protocol + Update server (tested
+with Oxigraph server).
 
 Graphs go in chunks of about :data:`CHUNK` triples. The data and truthy graphs hold no blank
 nodes (the loader skolemises them); the ontology and shapes do (lists, ``sh:declare``): the
@@ -25,10 +26,16 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_TRUTHY
+from hwkg.core.namespaces import (
+    GRAPH_DATA,
+    GRAPH_META,
+    GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
+    GRAPH_TRUTHY,
+)
 from hwkg.core.settings import Settings
 from hwkg.loading.snapshot import Snapshot, load_snapshot
-from hwkg.serving.stores import GRAPH_META, Inputs
+from hwkg.serving.stores import Inputs
 
 VERSION_IRI = "http://www.w3.org/2002/07/owl#versionInfo"
 CHUNK = 2_500  # triples per request (Virtuoso 7's parser gives up near 5,000 lines)

@@ -3,10 +3,14 @@
 :func:`build` runs the one load path (:mod:`hwkg.loading.staging`) into an in-memory store,
 validates it there (:mod:`hwkg.validation.check`), and writes it into a persistent Oxigraph
 store at ``PATH``, with the GraphQL catalog saved in the same folder
-(:mod:`hwkg.readmodel.saved`), the quad count (``hwkg-count.json``, so a restart's first
-``/health`` does not scan), and a meta graph recording the graph's version (the fingerprint
-of the files, :func:`hwkg.turtle.parsing.fingerprint`) and a cheap signature of the files
-(names, sizes, modification times). :func:`open_snapshot` reopens it read-only when the files
+(:mod:`hwkg.readmodel.saved`) and the store's record, ``hwkg-store.json``: the graph's
+version (the fingerprint of the files, :func:`hwkg.turtle.parsing.fingerprint`), a cheap
+signature of the files (names, sizes, modification times), when it was built and its quad
+count (so a restart's first ``/health`` does not scan). The record lives beside the RocksDB
+files, not in the store, so the store holds only the published graphs and a query's default
+graph is their union: Oxigraph answers an explicit list of graphs 1.6–2.8× slower in memory
+and ~2.3× slower on disk (bench/README.md, "On disk, the union"). The record is written last:
+a folder without one is not a store. :func:`open_snapshot` reopens it read-only when the files
 still match, and rebuilds it first when they do not, so a restart parses nothing unless the
 graph changed. The same mechanism is the per-version cache the command line and the default
 ``hwkg serve`` share (:mod:`hwkg.serving.cache`).
@@ -39,7 +43,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from hwkg.core import gc_pause, memory, resources
-from hwkg.core.namespaces import GRAPH_DATA, GRAPH_META, GRAPH_ONTOLOGY, PUBLISHED_GRAPHS
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, PUBLISHED_GRAPHS
 from hwkg.core.problems import InvalidGraph
 from hwkg.loading import staging
 from hwkg.loading.snapshot import Snapshot
@@ -48,13 +52,8 @@ from hwkg.readmodel import saved as catalog_file
 from hwkg.turtle import parsing
 from hwkg.validation import check as check_module
 
-_META = ox.NamedNode(GRAPH_META)
-_SUBJECT = ox.NamedNode(GRAPH_DATA)
-VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
-SIGNATURE = ox.NamedNode(GRAPH_META + "#filesSignature")
-BUILT = ox.NamedNode("http://purl.org/dc/terms/modified")
-#: Beside the RocksDB files: ``{"version", "quads"}``, the store's quad count at build.
-COUNT_FILE = "hwkg-count.json"
+#: Beside the RocksDB files: the store's record (:class:`Meta`), written last.
+RECORD_FILE = "hwkg-store.json"
 
 
 @dataclass(frozen=True)
@@ -88,53 +87,43 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Meta:
-    """What the meta graph of a built store says."""
+    """A built store's record: graph version, file signature, build time (UTC, ISO 8601) and
+    the published quad count."""
 
     version: str
     signature: str
+    built: str = ""
+    quads: int | None = None
 
 
-def read_meta(store: ox.Store) -> Meta | None:
-    """The store's recorded version and signature; None when it has none (not built by hwkg)."""
-    def one(predicate: ox.NamedNode) -> str | None:
-        for quad in store.quads_for_pattern(_SUBJECT, predicate, None, _META):
-            if isinstance(quad.object, ox.Literal):
-                return quad.object.value
+def read_meta(store_path: Path) -> Meta | None:
+    """The record of the store at ``store_path``; None when there is none or it is unreadable
+    (not a store hwkg finished building)."""
+    try:
+        found = json.loads((store_path / RECORD_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
         return None
+    if not isinstance(found, dict) or not isinstance(found.get("version"), str):
+        return None
+    quads = found.get("quads")
+    return Meta(found["version"], str(found.get("signature", "")), str(found.get("built", "")),
+                quads if isinstance(quads, int) else None)
 
-    version, signature = one(VERSION), one(SIGNATURE)
-    return Meta(version, signature or "") if version else None
 
-
-def _write_meta(store: ox.Store, version: str, signature: str) -> None:
+def _write_meta(store_path: Path, version: str, signature: str, quads: int) -> None:
+    """Write the record into the store's folder (a rename: never seen half-written)."""
     built = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    store.extend([
-        ox.Quad(_SUBJECT, VERSION, ox.Literal(version), _META),
-        ox.Quad(_SUBJECT, SIGNATURE, ox.Literal(signature), _META),
-        ox.Quad(_SUBJECT, BUILT, ox.Literal(built, datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#dateTime")), _META),
-    ])
-
-
-def _write_count(store_path: Path, version: str, quads: int) -> None:
-    """Record the store's published quad count beside it (``len`` of an on-disk store is a
-    scan: 0.5 s at 4.3M quads, paid by the first ``/health`` of every restart otherwise)."""
-    temp = store_path / (COUNT_FILE + ".tmp")
-    temp.write_text(json.dumps({"version": version, "quads": quads}))
-    os.replace(temp, store_path / COUNT_FILE)
+    temp = store_path / (RECORD_FILE + ".tmp")
+    temp.write_text(json.dumps({"version": version, "signature": signature, "built": built,
+                                "quads": quads}), "utf-8")
+    os.replace(temp, store_path / RECORD_FILE)
 
 
 def recorded_count(store_path: Path, version: str) -> int | None:
     """The quad count :func:`build` recorded for graph ``version``; None when absent or for
     another version."""
-    try:
-        found = json.loads((store_path / COUNT_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(found, dict) or found.get("version") != version:
-        return None
-    quads = found.get("quads")
-    return quads if isinstance(quads, int) else None
+    meta = read_meta(store_path)
+    return meta.quads if meta is not None and meta.version == version else None
 
 
 def _swap(building: Path, path: Path) -> None:
@@ -330,12 +319,11 @@ def build(path: Path, home: Path | None = None, *, check: bool = True,
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    published = len(store)  # before the bookkeeping graph: /health counts published quads
-    _write_meta(store, version, signature)
+    published = len(store)
     store.flush()
-    _write_count(building, version, published)
-    _report(f"store written{' and validated' if check else ''}", started)
     del store
+    _write_meta(building, version, signature, published)
+    _report(f"store written{' and validated' if check else ''}", started)
     _swap(building, path)
     return Meta(version, signature)
 
@@ -345,13 +333,12 @@ def current(path: Path, home: Path | None = None) -> Meta | None:
 
     The stat signature is checked first; only when it differs are the files hashed.
     """
-    if not path.is_dir():
+    meta = read_meta(path)
+    if meta is None:
         return None
     try:
-        meta = read_meta(ox.Store.read_only(str(path)))
-    except OSError:
-        return None
-    if meta is None:
+        ox.Store.read_only(str(path))
+    except OSError:  # a damaged store is rebuilt like a stale one
         return None
     inputs = Inputs.of(home)
     if meta.signature == inputs.signature or meta.version == inputs.version:
@@ -467,9 +454,9 @@ def in_memory(snapshot: Snapshot) -> Snapshot:
     read from (and saved in) the store's folder, and other processes load a dump of the copy,
     not the folder.
 
-    The bookkeeping graph is left out, so the copy's default graph is the union of its
-    graphs: a query over an explicit list of the four published graphs took 1.6–2.8× as long
-    in Oxigraph as the same query over the union (bench/README.md, "In memory, the union").
+    Only the published graphs are copied (a store built before the record moved to
+    :data:`RECORD_FILE` also holds a bookkeeping graph), so the copy's default graph is their
+    union (bench/README.md, "In memory, the union").
     """
     memory = ox.Store()
     for graph in PUBLISHED_GRAPHS:

@@ -144,8 +144,8 @@ def _capped(write: Any, limit: int) -> tuple[bytes, bool]:
 
 def _dataset(job: Job, store: ox.Store) -> dict[str, Any]:
     """The request's dataset, else the default one: the union of the store's graphs, or
-    only hwkg's published graphs when the store also holds hwkg's bookkeeping graph (a
-    persisted store), which is never served."""
+    only hwkg's published graphs when the store also holds hwkg's bookkeeping graph (one
+    built by hwkg before its record moved beside the store), which is never served."""
     options: dict[str, Any] = {"prefixes": job.prefixes or None, "base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
