@@ -35,6 +35,32 @@ def test_cloud_hourly_prices_are_asked_for_and_named(ask: Ask) -> None:
     assert ranked == [{"slug": "pt-accel"}]
 
 
+def test_a_vendor_list_price_is_a_purchase_price_after_the_launch_msrp(ask: Ask) -> None:
+    data = ask('''{ chip(id: "pt-accel") { offers { id offerKind { name label } }
+        price { value inputs { offer { id } } } } }''')["chip"]
+    kinds = [(o["id"].rsplit("/", 1)[-1], o["offerKind"]["name"]) for o in data["offers"]]
+    assert kinds == [("pt-accel-kit", "LaunchMSRP"), ("pt-accel-list", "ListPrice"),
+                     ("pt-accel-cloud", "CloudHourly")]
+    assert data["offers"][1]["offerKind"]["label"] == "list price"
+    assert data["price"]["value"] == pytest.approx(10000)
+    assert data["price"]["inputs"][0]["offer"]["id"].endswith("/offer/pt-accel-kit")
+
+
+def test_purchase_offers_rank_launch_then_list_then_street_prices() -> None:
+    import datetime as dt
+
+    from hwkg.derived.prices import PURCHASE_KINDS, offer_order
+    from hwkg.readmodel.catalog import Concept, Offer
+
+    def offer(kind: str, day: int) -> Offer:
+        return Offer(f"o-{kind}", kind, kind, None, [], {}, offer_kind=Concept(kind, kind, kind),
+                     offer_date=dt.date(2025, 1, day), rank="PREFERRED")
+
+    shuffled = [offer("StreetPrice", 3), offer("ListPrice", 2), offer("LaunchMSRP", 1)]
+    assert [o.slug for o in sorted(shuffled, key=offer_order)] == list(PURCHASE_KINDS)
+    assert PURCHASE_KINDS == ("LaunchMSRP", "ListPrice", "StreetPrice")
+
+
 def test_a_chip_sold_only_inside_a_system_takes_its_price(ask: Ask) -> None:
     data = ask('''{ chip(id: "pt-soc") { price { value reason inputs { role entityId } }
         fitsModel(parameters: 40e9) { fits devices neededGb deviceGb } } }''')["chip"]

@@ -2,8 +2,8 @@
 
 Two kinds of price, chosen by the caller (:class:`PriceBasis`):
 
-- ``PURCHASE``: a launch MSRP or a dated street price (an offer of kind hw:LaunchMSRP or
-  hw:StreetPrice), per unit bought;
+- ``PURCHASE``: a launch MSRP, the vendor's list price on a date or a dated street price (an
+  offer of kind hw:LaunchMSRP, hw:ListPrice or hw:StreetPrice), per unit bought;
 - ``CLOUD_HOURLY``: an on-demand rental price per accelerator-hour (hw:CloudHourly).
 
 An offer says how many units its amount covers (``hw:unitCount``: a kit of eight Gaudi 3, an
@@ -12,7 +12,8 @@ offer (with its count) is named in the inputs. A chip never sold alone (an SoC i
 Mac, a GPU only rented as part of an instance) takes the price of a system it is an
 accelerator of, ÷ the number of such accelerators in it, and the inputs name that system's
 offer. Prices in another currency use the dated exchange rate nearest the offer's date.
-The best offer is the preferred one, then launch MSRP before street price, newest first.
+The best offer is the preferred one, then launch MSRP before list price before street price,
+newest first.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from hwkg.derived.values import Derived, MetricInput
 from hwkg.formulas import hardware as metrics
 from hwkg.readmodel.catalog import Catalog, ExchangeRate, Offer
 
-PURCHASE_KINDS = ("LaunchMSRP", "StreetPrice")
+PURCHASE_KINDS = ("LaunchMSRP", "ListPrice", "StreetPrice")
 CLOUD_KINDS = ("CloudHourly",)
 
 
@@ -43,7 +44,7 @@ def currency_iri(code: str) -> str:
 
 
 def offer_order(offer: Offer) -> tuple[int, int, str, str]:
-    """Preferred first, then launch MSRP before street price, newest first, IRI."""
+    """Preferred first, then launch MSRP, list price, street price, newest first, IRI."""
     rank = {"PREFERRED": 0, "NORMAL": 1}.get(offer.rank, 2)
     kind = offer.offer_kind.name if offer.offer_kind else ""
     kinds = (*PURCHASE_KINDS, *CLOUD_KINDS)
@@ -61,7 +62,7 @@ def offers_of(cat: Catalog, entity_id: str, basis: PriceBasis) -> list[Offer]:
 
 
 def purchase_offers(cat: Catalog, entity_id: str) -> list[Offer]:
-    """Offers to buy ``entity_id`` (launch MSRP or street price), best first."""
+    """Offers to buy ``entity_id`` (launch MSRP, list price or street price), best first."""
     return offers_of(cat, entity_id, PriceBasis.PURCHASE)
 
 

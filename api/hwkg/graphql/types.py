@@ -372,8 +372,9 @@ class Offer:
     name: str = strawberry.field(description="English label.")
     amount: float = strawberry.field(description="Amount in `currency`.")
     offer_date: dt.date = strawberry.field(description="When the price applied.")
-    offer_kind: Concept = strawberry.field(description="LaunchMSRP, StreetPrice or CloudHourly "
-                                           "(per hour).")
+    offer_kind: Concept = strawberry.field(description="LaunchMSRP, ListPrice (the vendor's "
+                                           "list price on offerDate), StreetPrice or "
+                                           "CloudHourly (per hour).")
     rank: Rank = strawberry.field(resolver=_rank, description="Preferred, normal or deprecated.")
     configuration: str | None = strawberry.field(description="What exactly is priced.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)

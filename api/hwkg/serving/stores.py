@@ -245,7 +245,7 @@ def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: 
     staged = staging.Staging()
     step = time.perf_counter()
     with gc_pause.paused():
-        loaded = staging.write(staged.memory, inputs.home)
+        loaded = staging.write(staged.memory, inputs.home, aside=staged.aside)
     step = _report(f"{loaded.triples:,} data triples parsed, skolemised and staged in memory "
                    "with the truthy graph", step)
     if check and not overlap:

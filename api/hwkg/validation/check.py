@@ -42,6 +42,17 @@ class Outcome:
     core_skipped: bool
 
 
+def scope(store: ox.Store) -> list[str] | None:
+    """The graphs the SHACL-SPARQL constraints read: None (the union of the store's graphs)
+    when ``store`` holds only the data and ontology graphs — Oxigraph answers over the union
+    1.4× faster (bench/README.md, "On disk, the union") — else those two graphs, named."""
+    named = {g.value if isinstance(g, ox.NamedNode) else "" for g in store.named_graphs()}
+    default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    if default is None and named <= {GRAPH_DATA, GRAPH_ONTOLOGY}:
+        return None
+    return [GRAPH_DATA, GRAPH_ONTOLOGY]
+
+
 def _data_graph(store: ox.Store) -> Graph:
     payload = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(GRAPH_DATA))
     return Graph().parse(data=payload, format="nt")
@@ -61,7 +72,7 @@ def check(store: ox.Store, home: Path, files: dict[str, str], data_triples: int,
     by_iri = {URIRef(k): v for k, v in files.items()}
     if data_triples <= core_max:
         return Outcome(validate(_data_graph(store), shapes, ontology, by_iri), False)
-    found = constraints.run(constraints.collect(shapes), store, [GRAPH_DATA, GRAPH_ONTOLOGY])
+    found = constraints.run(constraints.collect(shapes), store, scope(store))
     nodes = {str(v.focus) for v in found} | {str(v.value) for v in found
                                              if isinstance(v.value, URIRef)}
     context = neighbourhood.around(store, nodes) if nodes else Graph()
