@@ -185,8 +185,8 @@ def test_a_store_on_disk_and_its_copy_in_memory_hold_only_the_published_graphs(
 ) -> None:
     """The store's record is a file beside it, so both the disk store and its in-memory copy
     answer over the union of their graphs (Oxigraph answers an explicit list of the four
-    published graphs 1.6–2.8× slower in memory, ~2.3× on disk), and that union is exactly the
-    published dataset."""
+    published graphs 1.6–2.8× slower in memory, 1.4–3.9× on disk), and that union is exactly
+    the published dataset."""
     from hwkg.sparql.execution import Job, _dataset, run
 
     path = tmp_path / "store"

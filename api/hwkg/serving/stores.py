@@ -9,7 +9,7 @@ signature of the files (names, sizes, modification times), when it was built and
 count (so a restart's first ``/health`` does not scan). The record lives beside the RocksDB
 files, not in the store, so the store holds only the published graphs and a query's default
 graph is their union: Oxigraph answers an explicit list of graphs 1.6–2.8× slower in memory
-and ~2.3× slower on disk (bench/README.md, "On disk, the union"). The record is written last:
+and 1.4–3.9× slower on disk (bench/README.md, "On disk, the union"). The record is written last:
 a folder without one is not a store. :func:`open_snapshot` reopens it read-only when the files
 still match, and rebuilds it first when they do not, so a restart parses nothing unless the
 graph changed. The same mechanism is the per-version cache the command line and the default
