@@ -116,10 +116,11 @@ def stage(paths: list[str], output: str, units: dict[str, Decimal],
 
 def _run_worker(jobs: list[tuple[int, list[str], str]], units: dict[str, Decimal],
                 canonical: dict[str, str], done: queue.Queue[tuple[int, str | None]],
-                running: list[subprocess.Popen[bytes]]) -> None:
+                running: list[subprocess.Popen[bytes]], stop: threading.Event) -> None:
     """Run one worker process over ``jobs`` (part index, files, output); put each finished
     part's index (and None) on ``done``, or (-1, its stderr) when the process fails. The
-    process is appended to ``running`` so that the parent can kill it."""
+    process is appended to ``running`` so that the parent can kill it; one started after the
+    parent set ``stop`` kills itself."""
     package = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         filter(None, [package, os.environ.get("PYTHONPATH")])))
@@ -130,6 +131,8 @@ def _run_worker(jobs: list[tuple[int, list[str], str]], units: dict[str, Decimal
             stdout=subprocess.PIPE, stderr=errors, env=env) as process:
         assert process.stdin is not None and process.stdout is not None
         running.append(process)
+        if stop.is_set():  # the parent gave up before this process was in the list
+            process.kill()
         try:
             process.stdin.write(pickle.dumps((jobs, units, canonical)))
             process.stdin.close()
@@ -161,8 +164,9 @@ def write_data(store: ox.Store, files: list[Path],
     jobs = [(i, [str(path) for path in run], str(folder / f"{i}.nt")) for i, run in enumerate(runs)]
     done: queue.Queue[tuple[int, str | None]] = queue.Queue()
     running: list[subprocess.Popen[bytes]] = []
+    stop = threading.Event()
     threads = [threading.Thread(target=_run_worker, args=(jobs[w::count], collector.units,
-                                                           canonical, done, running),
+                                                           canonical, done, running, stop),
                                 daemon=True)
                for w in range(count)]
     parts: dict[int, Part] = {}
@@ -182,6 +186,7 @@ def write_data(store: ox.Store, files: list[Path],
         finished = True
     finally:
         if not finished:  # a worker failed (or this thread was interrupted): stop the others
+            stop.set()  # before reading the list: a process not in it yet kills itself
             for process in list(running):
                 process.kill()
         for thread in threads:
