@@ -13,6 +13,7 @@ import pytest
 from hwkg.derived import coverage
 from hwkg.loading.snapshot import Snapshot
 from hwkg.readmodel import cached
+from hwkg.readmodel.catalog import Chip
 
 THRESHOLDS = json.loads((Path(__file__).parents[1] / "coverage" / "thresholds.json").read_text())
 
@@ -42,3 +43,22 @@ def test_accelerator_prices(rows: dict[tuple[str, str], coverage.Row]) -> None:
     assert row.valued_share >= THRESHOLDS["priced_accelerators"], (
         f"{row.valued_share:.1%} of accelerators have a price; without: "
         + ", ".join(row.missing + row.absent))
+
+
+@pytest.mark.parametrize("kinds,group", [
+    (["GPU"], "accelerator"), (["AIAccelerator"], "accelerator"), (["SoC"], "accelerator"),
+    (["Superchip"], "accelerator"),           # GH200, GB200: a CPU and GPUs on one module
+    (["Superchip", "CPU"], "cpu"),            # Grace CPU Superchip: CPUs only
+    (["CPU"], "cpu"),
+])
+def test_a_chip_is_grouped_by_what_it_is(kinds: list[str], group: str) -> None:
+    chip = Chip(id="https://example.org/chip", slug="chip", name="chip", name_zh=None,
+                source_ids=[], figures={}, kinds=kinds)
+    assert coverage.group_of(chip) == group
+
+
+def test_cpu_superchips_are_compared_with_cpus(rows: dict[tuple[str, str], coverage.Row]) -> None:
+    cpus = set(rows[("cpu", "cpuCores")].valued + rows[("cpu", "cpuCores")].missing)
+    accelerators = rows[("accelerator", "memoryCapacity")]
+    assert "nvidia-grace-cpu-superchip" in cpus
+    assert "nvidia-gh200-grace-hopper" in accelerators.valued + accelerators.missing

@@ -111,3 +111,14 @@ def test_launch_month_is_stated_with_its_precision(ask: Ask) -> None:
     data = ask('{ chip(id: "pt-accel") { launchDate launchDatePrecision altNames } }')["chip"]
     assert data == {"launchDate": "2024-05-01", "launchDatePrecision": "month",
                     "altNames": ["PT-ACCEL-96GB"]}
+
+
+def test_an_approximate_amount_is_named_where_it_is_used(ask: Ask) -> None:
+    soc = ask('''{ chip(id: "pt-soc") { price { value inputs { offer {
+        id amountQualifier { name label } } } } } }''')["chip"]["price"]
+    assert soc["value"] == pytest.approx(4000)
+    used = [i["offer"] for i in soc["inputs"] if i["offer"]]
+    assert used and used[0]["id"].endswith("/offer/pt-box-launch")
+    assert used[0]["amountQualifier"] == {"name": "Approximate", "label": "approximate"}
+    exact = ask('''{ chip(id: "pt-accel") { offers { amountQualifier { name } } } }''')
+    assert [o["amountQualifier"] for o in exact["chip"]["offers"]] == [None, None, None]

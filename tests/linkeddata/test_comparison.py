@@ -102,6 +102,8 @@ def test_entity_page_lists_prices(tiny: httpx.Client) -> None:
     assert "2 USD" in prices and "Testco Cloud" in prices and "cloud price per hour" in prices
     beta = tiny.get("/id/chip/testco-beta").text
     assert "72,000 CNY" in beta and "street price" in beta and "2024-03-01" in beta
+    assert "≈ 72,000 CNY" in beta                      # the source gave it as approximate
+    assert "≈ 10,000" not in page and "10,000 USD" in page  # an exact amount has no sign
 
 
 def test_entity_page_summarises_benchmark_results(tiny: httpx.Client) -> None:

@@ -210,7 +210,8 @@ def test_select_two_rows_and_compare(page: Any, fixture_server: str) -> None:
     assert "USD" in beta_price and "street price, 2024-03-01" in beta_price
     assert "USD→CNY" in beta_price                                 # converted at a dated rate
     offers = page.locator("#side-table tr", has=page.locator("th", has_text="Offers"))
-    assert "72,000 CNY" in offers.locator("td").nth(0).inner_text()
+    assert "≈ 72,000 CNY" in offers.locator("td").nth(0).inner_text()  # approximate at source
+    assert "approximate" in beta_price                              # and so is the price used
     shot(page, "compare-fixture")
 
 

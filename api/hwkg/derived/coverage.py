@@ -2,11 +2,11 @@
 have a preferred value, how many have a sourced statement that it has none (hw:absence), and
 which have neither.
 
-Accelerators (GPUs, AI accelerators, SoCs, superchips) are checked for what a buyer compares
-them by; CPUs for what a host CPU is chosen by. A price counts when the chip has a dated offer
-(purchase or cloud hourly) or inherits one from a system it is the only accelerator of
-(:mod:`hwkg.derived.prices`); a ``hw:noPublicPrice`` reason counts as a stated absence, not
-as a price.
+Accelerators (GPUs, AI accelerators, SoCs, superchips other than CPU superchips) are checked
+for what a buyer compares them by; CPUs for what a host CPU is chosen by. A price counts when
+the chip has a dated offer (purchase or cloud hourly) or inherits one from a system it is the
+only accelerator of (:mod:`hwkg.derived.prices`); a ``hw:noPublicPrice`` reason counts as a
+stated absence, not as a price.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from hwkg.derived.prices import PriceBasis, price
 from hwkg.readmodel.catalog import Catalog, Chip
 
-ACCELERATOR_KINDS = ("GPU", "AIAccelerator", "SoC", "Superchip")
+ACCELERATOR_KINDS = ("GPU", "AIAccelerator", "SoC")
 #: Core properties per group: figure properties, or the relations/attributes named here.
 CORE: dict[str, tuple[str, ...]] = {
     "accelerator": ("memoryCapacity", "memoryBandwidth", "maxPower", "computeBF16",
@@ -48,8 +48,12 @@ class Row:
 
 
 def group_of(chip: Chip) -> str:
-    """``accelerator`` or ``cpu``."""
-    return "accelerator" if any(k in ACCELERATOR_KINDS for k in chip.kinds) else "cpu"
+    """``accelerator`` or ``cpu``: a GPU, AI accelerator or SoC is an accelerator, and so is a
+    superchip unless it is also typed a CPU (NVIDIA's Grace CPU Superchip: two CPUs on one
+    module, no accelerator)."""
+    if any(k in ACCELERATOR_KINDS for k in chip.kinds):
+        return "accelerator"
+    return "accelerator" if "Superchip" in chip.kinds and "CPU" not in chip.kinds else "cpu"
 
 
 def _has(cat: Catalog, chip: Chip, prop: str) -> bool:

@@ -364,6 +364,10 @@ class Offer:
     unit_count: int = strawberry.field(
         description="How many units of the chip or system the amount covers (a kit of 8: 8; an "
         "8-GPU cloud instance-hour: 8). pricePerUnit divides by it.")
+    amount_qualifier: Concept | None = strawberry.field(
+        description="How exactly the source states the amount: Approximate ('around 120,000 "
+        "yuan'), LowerBound ('over 250,000 yuan') or UpperBound; null when stated exactly. "
+        "A metric computed from this offer names it among its inputs.")
     provider: str | None = strawberry.field(description="Who sells it (the cloud provider of an "
                                             "hourly price).")
     region: str | None = strawberry.field(description="Cloud region or market of the price.")

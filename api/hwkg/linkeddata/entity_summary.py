@@ -83,6 +83,17 @@ def amount_text(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+#: How an offer's amount qualifier (hw:amountQualifier) is shown before the amount.
+QUALIFIER_SIGNS = {"Approximate": "≈ ", "LowerBound": "≥ ", "UpperBound": "≤ "}
+
+
+def offer_amount(offer: C.Offer) -> str:
+    """The amount as the source states it: ``≈ 120,000`` when approximate, ``≥`` / ``≤`` for a
+    lower / upper bound, plain when exact."""
+    qualifier = offer.amount_qualifier.name if offer.amount_qualifier else ""
+    return QUALIFIER_SIGNS.get(qualifier, "") + amount_text(offer.amount)
+
+
 def number_text(value: float) -> str:
     """A figure with up to six significant digits, without a trailing ``.0``."""
     return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.4g}"
@@ -98,7 +109,7 @@ def offers(cat: C.Catalog, iri: str, base: str) -> list[OfferRow]:
     found = sorted(cat.offers_for.get(iri, []), key=lambda o: (
         _KIND_ORDER.get(o.rank, 1), -(o.offer_date.toordinal() if o.offer_date else 0), o.id))
     return [OfferRow(
-        offer=Link(o.name, href_of(o.id, base)), amount=amount_text(o.amount),
+        offer=Link(o.name, href_of(o.id, base)), amount=offer_amount(o),
         currency=o.currency.rsplit("/", 1)[-1], units=o.unit_count,
         kind=o.offer_kind.label if o.offer_kind else "",
         date=o.offer_date.isoformat() if o.offer_date else "",

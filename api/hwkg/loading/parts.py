@@ -33,9 +33,8 @@ import pyoxigraph as ox
 
 from hwkg.core.namespaces import GRAPH_DATA
 from hwkg.core.problems import InvalidGraph, Problem
+from hwkg.loading import reading
 from hwkg.loading import truthy as truthy_query
-from hwkg.turtle.parsing import triples_of as parse
-from hwkg.turtle.skolem import skolemised
 
 #: Data bytes from which :func:`worth_it` says yes (the bundled graph, ~5 MB of Turtle, loads
 #: faster in one process than the workers take to start).
@@ -94,18 +93,10 @@ def stage(paths: list[str], output: str, units: dict[str, Decimal],
     collector = truthy_query.Collector(units, canonical)
     add = collector.add
     with open(output, "w", encoding="utf-8") as stream:
-        for path in paths:
-            try:
-                triples = parse(Path(path))
-            except InvalidGraph as exc:
-                part.problems += exc.problems
-                continue
-            for s, _p, _o in triples:
-                if isinstance(s, ox.NamedNode):
-                    part.files.setdefault(s.value, path)
-            part.triples += len(triples)
+        for count, triples in reading.read(map(Path, paths), part.files, part.problems):
+            part.triples += count
             lines = []
-            for s, p, o in skolemised(triples):
+            for s, p, o in triples:
                 add(s, p, o)
                 lines.append(f"{s} {p} {o} .\n")
             stream.write("".join(lines))

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from hwkg.core import resources
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from hwkg.core.problems import InvalidGraph, Problem
-from hwkg.loading import parts
+from hwkg.loading import parts, reading
 from hwkg.loading import truthy as truthy_query
 from hwkg.turtle.parsing import triples_of as parse
 from hwkg.turtle.skolem import Triple, skolemised
@@ -78,17 +78,9 @@ def write_data(store: ox.Store, files: list[Path], truthy: truthy_query.Collecto
     name = ox.NamedNode(GRAPH_DATA)
     problems: list[Problem] = []
     batch: list[ox.Quad] = []
-    for path in files:
-        try:
-            triples = parse(path)
-        except InvalidGraph as exc:
-            problems += exc.problems
-            continue
-        for s, _p, _o in triples:
-            if isinstance(s, ox.NamedNode):
-                loaded.files.setdefault(s.value, str(path))
-        loaded.triples += len(triples)
-        batch += _quads(_streamed(skolemised(triples), truthy), name)
+    for count, triples in reading.read(files, loaded.files, problems):
+        loaded.triples += count
+        batch += _quads(_streamed(triples, truthy), name)
         if len(batch) >= BATCH:
             store.bulk_extend(batch)
             batch = []

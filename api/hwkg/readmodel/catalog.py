@@ -240,6 +240,9 @@ class Offer(Entity):
     configuration: str | None = None
     #: How many units of the chip or system the amount covers (a kit of 8: 8).
     unit_count: int = 1
+    #: How exactly the source states the amount (Approximate, LowerBound, UpperBound); None:
+    #: exactly.
+    amount_qualifier: Concept | None = None
     provider: str | None = None
     region: str | None = None
     instance_type: str | None = None
@@ -690,7 +693,9 @@ def _build_links(r: Reader, cat: Catalog, by_type: dict[str, list[str]], fp: set
             offer_date=r.hw(s, "offerDate"), offer_kind=r.concept(r.hw(s, "offerKind")),
             rank=RANKS.get(r.hw(s, "rank"), "NORMAL"),
             configuration=r.text(r.hw(s, "configuration")),
-            unit_count=int(r.hw(s, "unitCount") or 1), provider=r.text(r.hw(s, "provider")),
+            unit_count=int(r.hw(s, "unitCount") or 1),
+            amount_qualifier=r.concept(r.hw(s, "amountQualifier")),
+            provider=r.text(r.hw(s, "provider")),
             region=r.text(r.hw(s, "region")), instance_type=r.text(r.hw(s, "instanceType")))
         cat.offers_for[cat.offers[s].offer_for_id].append(cat.offers[s])
     for s in by_type["ExchangeRate"]:

@@ -15,7 +15,7 @@
     sparsity { name } scope { name } direction { name } via { name } computeUnit { name } accumulatePrecision { name }
     sources { title url } }`;
   const METRIC = `fragment M on DerivedMetric { value unit reason
-    inputs { role value unit offer { name offerDate offerKind { label } provider } rate { name rate rateDate } } }`;
+    inputs { role value unit offer { name offerDate offerKind { label } amountQualifier { name label } provider } rate { name rate rateDate } } }`;
   const QUERY = `query Chip($id: ID!) { chip(id: $id) {
     slug name nameZh kinds vendor { name } memoryType { label } processNode formFactor launchDate
     launchDatePrecision unifiedMemory noPublicPrice
@@ -25,7 +25,7 @@
     statements { ...F }
     price { ...M } cloud: price(priceBasis: CLOUD_HOURLY) { ...M }
     memoryPerDollar { ...M } bandwidthPerDollar { ...M } flopsPerDollar { ...M } flopsPerWatt { ...M } bytesPerFlop { ...M }
-    offers { name amount currency unitCount offerKind { label } offerDate provider region instanceType rank configuration sources { title url } }
+    offers { name amount amountQualifier { name } currency unitCount offerKind { label } offerDate provider region instanceType rank configuration sources { title url } }
     absences { property kind note sources { title url } }
   } } ${FIGURE} ${METRIC}`;
 
@@ -110,12 +110,18 @@
   function priceFrom(metric) {
     return metric.inputs.map(function (i) {
       if (i.offer) {
-        return [i.offer.offerKind && i.offer.offerKind.label, i.offer.offerDate, i.offer.provider]
-          .filter(Boolean).join(", ");
+        return [i.offer.offerKind && i.offer.offerKind.label, i.offer.offerDate, i.offer.provider,
+          i.offer.amountQualifier && i.offer.amountQualifier.label].filter(Boolean).join(", ");
       }
       if (i.rate) return "at " + i.rate.name;
       return null;
     }).filter(Boolean).join("; ");
+  }
+
+  /* "≈ ", "≥ " or "≤ " when the source gives the amount as approximate or as a bound. */
+  function qualifierSign(offer) {
+    const signs = { Approximate: "≈ ", LowerBound: "≥ ", UpperBound: "≤ " };
+    return offer.amountQualifier ? signs[offer.amountQualifier.name] || "" : "";
   }
 
   function offerList(chip) {
@@ -126,7 +132,7 @@
       const units = o.unitCount > 1 ? " for " + o.unitCount + " units" : "";
       const where = [o.provider, o.region, o.instanceType].filter(Boolean).join(", ");
       return el("li", { class: o.rank.toLowerCase() },
-        el("span", { class: "value" }, H.fmt(o.amount) + " " + o.currency + units),
+        el("span", { class: "value" }, qualifierSign(o) + H.fmt(o.amount) + " " + o.currency + units),
         " — " + [o.offerKind.label, o.offerDate, where].filter(Boolean).join(", "),
         o.rank !== "PREFERRED" ? " (" + o.rank.toLowerCase() + ")" : "", sources(o.sources));
     })));

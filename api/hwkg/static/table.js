@@ -8,7 +8,7 @@
   const el = H.el;
   const MAX_SELECTED = 4;
   const KIND_NAMES = { AIAccelerator: "AI accelerator", Superchip: "superchip" };
-  const ACCELERATOR_KINDS = ["GPU", "AIAccelerator", "SoC", "Superchip"];
+  const ACCELERATOR_KINDS = ["GPU", "AIAccelerator", "SoC"];
 
   const QUERY = `query Chips($after: String) {
     chips(first: 100, after: $after) {
@@ -59,13 +59,19 @@
 
   function perThousand(metric) { return H.fmt(metric.value) + " " + metric.unit + " (× 1,000 here)"; }
 
+  /* A CPU, or a superchip of CPUs only (typed CPU too, e.g. the Grace CPU Superchip). */
+  function isCpuOnly(kinds) {
+    if (kinds.some(function (k) { return ACCELERATOR_KINDS.indexOf(k) >= 0; })) return false;
+    return kinds.indexOf("Superchip") < 0 || kinds.indexOf("CPU") >= 0;
+  }
+
   function toRow(c) {
     const names = [c.name, c.nameZh, c.slug, c.vendor.name].concat(c.altNames);
     const haystack = names.join(" | ").normalize("NFKC").toLowerCase();
     return {
       slug: c.slug, name: c.name, nameZh: c.nameZh, altNames: c.altNames, kinds: c.kinds,
       vendor: c.vendor.name, haystack: haystack, compact: haystack.replace(/[\s\-_]+/g, ""),
-      cpuOnly: !c.kinds.some(function (k) { return ACCELERATOR_KINDS.indexOf(k) >= 0; }),
+      cpuOnly: isCpuOnly(c.kinds),
       cells: {
         memory: stored(c, c.memoryCapacity, "memoryCapacity", 1e9),
         bandwidth: stored(c, c.memoryBandwidth, "memoryBandwidth", 1e9),
