@@ -45,8 +45,9 @@ def test_figures_carry_unit_source_rank_and_all_statements(fixture_server: str) 
 
 def test_per_dollar_metrics_and_their_inputs(fixture_server: str) -> None:
     c = chip(fixture_server, "testco-alpha", """
-        memoryPerDollar { value unit reason inputs { role value unit offer { id sources { url } }
-                                                    figure { id } } }
+        memoryPerDollar { value unit reason inputs { role value unit
+                                                    offer { id sources { url archivedAt } }
+                                                    figure { id sources { archivedAt } } } }
         bandwidthPerDollar { value unit }
         flopsPerDollar(precision: BF16) { value unit }
         sparseFlops: flopsPerDollar(precision: BF16, sparse: true) { value }
@@ -56,7 +57,10 @@ def test_per_dollar_metrics_and_their_inputs(fixture_server: str) -> None:
     assert m["value"] == pytest.approx(80 / ALPHA_PRICE) and m["unit"] == "GB/USD"
     roles = {i["role"]: i for i in m["inputs"]}
     assert roles["memoryCapacity"]["figure"]["id"] and roles["price"]["value"] == ALPHA_PRICE
-    assert roles["price"]["offer"]["sources"][0]["url"] == "https://example.org/testco/prices"
+    assert roles["price"]["offer"]["sources"][0] == {  # the original, and the copy read
+        "url": "https://example.org/testco/prices",
+        "archivedAt": ["https://mirror.example.net/testco-prices"]}
+    assert roles["memoryCapacity"]["figure"]["sources"][0]["archivedAt"] == []  # read at its url
     assert c["bandwidthPerDollar"]["value"] == pytest.approx(2000 / ALPHA_PRICE)
     assert c["flopsPerDollar"] == {"value": pytest.approx(400 / ALPHA_PRICE),
                                    "unit": "TFLOPS/USD"}

@@ -36,6 +36,7 @@ FIELD_NAMES = {
     "http://www.w3.org/ns/prov#wasDerivedFrom": "sources",
     "http://www.w3.org/2004/02/skos/core#exactMatch": "exactMatch",
     "https://schema.org/url": "url",
+    "https://schema.org/archivedAt": "archivedAt",
     "http://purl.org/dc/terms/title": "title",
     "http://purl.org/dc/terms/date": "date",
     "http://purl.org/dc/terms/publisher": "publisher",

@@ -93,3 +93,16 @@ def test_currency_conversion_uses_the_nearest_dated_rate(fixture_snapshot: Snaps
     assert usd.value == pytest.approx(offer.amount / rates[nearest].rate)
     assert [i.rate.id for i in usd.inputs if i.rate] == [rates[nearest].id]
     assert D.price(cat, beta.id, "CNY").value == offer.amount
+
+
+def test_retired_iris_resolve_to_the_entity_that_replaced_them(snapshot: Snapshot) -> None:
+    cat = cached.for_snapshot(snapshot)
+    rows = list(snapshot.store.query(
+        "SELECT ?old ?new WHERE { ?old <http://purl.org/dc/terms/isReplacedBy> ?new }",
+        use_default_graph_as_union=True))
+    assert rows and cat.replaced_by == {r["old"].value: r["new"].value for r in rows}
+    for old, new in cat.replaced_by.items():
+        assert old not in cat.sources and new in cat.sources
+        assert cat.resolve(cat.sources, old) is cat.sources[new]
+        assert cat.resolve(cat.sources, old.rsplit("/", 1)[-1]) is cat.sources[new]
+        assert cat.resolve(cat.chips, old) is None  # only within the replacement's own kind

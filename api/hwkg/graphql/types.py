@@ -65,6 +65,10 @@ class Source:
     retrieved: dt.date = strawberry.field(description="When it was read for this graph.")
     publisher: str | None = strawberry.field(description="Publisher name or IRI.")
     source_kind: Concept | None = strawberry.field(description="Primary or secondary source.")
+    archived_at: list[str] = strawberry.field(
+        description="Copies the source was read through (schema:archivedAt: a republishing "
+        "site, an archive, a repository holding its text) when it could not be read at `url`, "
+        "the original publication.")
 
 
 def _via(root: strawberry.Parent[C.Figure], info: Info) -> Interconnect | None:

@@ -65,6 +65,21 @@ def node(iri: str) -> ox.NamedNode | None:
         return None
 
 
+IS_REPLACED_BY = ox.NamedNode("http://purl.org/dc/terms/isReplacedBy")
+
+
+def replaced_by(store: ox.Store, iri: str) -> str | None:
+    """The IRI that replaces ``iri`` when ``iri`` was retired (an entity merged into another:
+    ``dcterms:isReplacedBy``), else None."""
+    term = node(iri)
+    if term is None:
+        return None
+    for quad in store.quads_for_pattern(term, IS_REPLACED_BY, None, None):
+        if isinstance(quad.object, ox.NamedNode):
+            return quad.object.value
+    return None
+
+
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
     """The entity's triples and its owned nodes' triples, once each, in a stable order
     (none for an IRI Oxigraph refuses)."""

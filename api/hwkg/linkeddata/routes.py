@@ -11,7 +11,9 @@
   (:mod:`hwkg.linkeddata.comparison`).
 
 The public base IRI is ``settings.base_iri``: the server maps its own path ``/id/…`` to
-``{base_iri}id/…``. Unknown entities get 404.
+``{base_iri}id/…``. Unknown entities get 404; an entity merged into another (its IRI
+retired with ``dcterms:isReplacedBy``) answers ``301 Moved Permanently`` to the one that
+replaced it, so links to it keep working.
 """
 
 from __future__ import annotations
@@ -53,6 +55,19 @@ def _not_found(request: Request, iri: str) -> Response:
     return PlainTextResponse("\n".join(lines) + "\n", status_code=404)
 
 
+def _moved(request: Request, iri: str) -> Response | None:
+    """301 to the entity that replaced ``iri`` when it was merged into another (Wikidata's
+    redirects), keeping the document suffix asked for; None when ``iri`` was not retired."""
+    target = entities.replaced_by(request.app.state.graph.current.store, iri)
+    if target is None:
+        return None
+    path = entities.href_of(target, request.app.state.settings.base_iri)
+    suffix = _split(request.path_params.get("doc", ""))[1]
+    if suffix and path.startswith("/id/"):
+        path = "/data/" + path[len("/id/"):] + "." + suffix
+    return RedirectResponse(path, status_code=301, headers={"Vary": "Accept"})
+
+
 def entity_iri(settings: Settings, kind: str, slug: str) -> str:
     """The IRI the server's path names (skolem IRIs live under ``.well-known/genid/``)."""
     if kind == "genid":
@@ -78,6 +93,9 @@ def thing(settings: Settings):  # type: ignore[no-untyped-def]
         slug, ext = _split(name)
         iri = entity_iri(settings, kind, slug)
         store = request.app.state.graph.current.store
+        moved = _moved(request, iri)
+        if moved is not None:
+            return moved
         if not entities.exists(store, iri):
             if ext is None or not entities.exists(store, entity_iri(settings, kind, name)):
                 return _not_found(request, iri)
@@ -98,6 +116,9 @@ def document(settings: Settings):  # type: ignore[no-untyped-def]
             return RedirectResponse(f"/id/{kind}/{name}", status_code=303)
         iri = entity_iri(settings, kind, slug)
         store = request.app.state.graph.current.store
+        moved = _moved(request, iri)
+        if moved is not None:
+            return moved
         triples = entities.describe(store, iri)
         if not triples:
             return _not_found(request, iri)
@@ -125,6 +146,7 @@ def browse(settings: Settings):  # type: ignore[no-untyped-def]
         rows = store.query(
             "SELECT ?s (MIN(STR(?l)) AS ?label) WHERE { ?s ?p ?o . "
             f"FILTER(STRSTARTS(STR(?s), {_literal(prefix)})) "
+            "FILTER NOT EXISTS { ?s <http://purl.org/dc/terms/isReplacedBy> ?new } "
             "OPTIONAL { ?s rdfs:label ?l FILTER(langMatches(lang(?l), 'en')) } } GROUP BY ?s",
             prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
             **published_dataset(),  # type: ignore[arg-type]

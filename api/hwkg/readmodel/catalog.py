@@ -33,6 +33,7 @@ SKOS_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 DCT = "http://purl.org/dc/terms/"
 SCHEMA_URL = "https://schema.org/url"
+SCHEMA_ARCHIVED_AT = "https://schema.org/archivedAt"
 HWNS = str(HW)
 RANKS = {HWNS + "PreferredRank": "PREFERRED", HWNS + "NormalRank": "NORMAL",
          HWNS + "DeprecatedRank": "DEPRECATED"}
@@ -66,6 +67,8 @@ class Source:
     retrieved: dt.date | None
     publisher: str | None
     source_kind: Concept | None
+    #: Copies it was read through (schema:archivedAt) when not at ``url`` itself.
+    archived_at: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -322,6 +325,8 @@ class Catalog:
     systems_with: dict[str, list[System]] = field(default_factory=lambda: defaultdict(list))
     results_of: dict[str, list[BenchmarkResult]] = field(default_factory=lambda: defaultdict(list))
     claims_about: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
+    #: Retired IRI → the IRI that replaced it (``dcterms:isReplacedBy``: merged entities).
+    replaced_by: dict[str, str] = field(default_factory=dict)
     _slugs: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     #: Derived values computed for this version (it never changes, so they stay valid).
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -352,7 +357,8 @@ class Catalog:
         return value * self.multipliers[unit] / self.multipliers[target]
 
     def resolve(self, table: dict[str, Any], key: str) -> Any:
-        """An entity of ``table`` by full IRI, ``prefix:slug`` or bare slug; None if absent."""
+        """An entity of ``table`` by full IRI, ``prefix:slug`` or bare slug; None if absent.
+        A retired IRI (or its slug) resolves to the entity that replaced it."""
         if key in table:
             return table[key]
         slug = key.split(":", 1)[1] if ":" in key and not key.startswith("http") else key
@@ -360,7 +366,12 @@ class Catalog:
         if index is None:
             index = {iri.rsplit("/", 1)[-1]: entity for iri, entity in table.items()}
             self._slugs[id(table)] = index
-        return index.get(slug)
+        found = index.get(slug)
+        if found is None:
+            for old, new in self.replaced_by.items():
+                if new in table and (old == key or old.rsplit("/", 1)[-1] == slug):
+                    return table[new]
+        return found
 
 
 # ----------------------------------------------------------------- reading the store
@@ -533,6 +544,7 @@ def _source(r: Reader, s: str) -> Source:
         url=r.text(r.one(s, SCHEMA_URL)), date=r.one(s, DCT + "date"),
         retrieved=r.hw(s, "retrieved"), publisher=r.text(publisher),
         source_kind=r.concept(r.hw(s, "sourceKind")),
+        archived_at=sorted(filter(None, (r.text(u) for u in r.all(s, SCHEMA_ARCHIVED_AT)))),
     )
 
 
@@ -617,6 +629,8 @@ def build(data: Index, ontology: Index, version: str) -> Catalog:
             by_type["Chip" if t in chip_classes else local(t)].append(s)
     for s in by_type["Source"]:
         cat.sources[s] = _source(r, s)
+    cat.replaced_by = {s: new for s in sorted(data)
+                       if isinstance(new := r.one(s, DCT + "isReplacedBy"), str)}
     _build_entities(r, cat, by_type, figure_props)
     _build_links(r, cat, by_type, figure_props)
     return cat

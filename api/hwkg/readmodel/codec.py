@@ -40,7 +40,7 @@ TABLES = ("vendors", "interconnects", "stacks", "stack_versions", "architectures
 #: Catalog fields mapping a key to a list of instances of one table.
 LINKS = {"offers_for": "offers", "systems_with": "systems", "results_of": "results",
          "claims_about": "claims"}
-PLAIN = ("version", "multipliers", "symbols", "canonical")
+PLAIN = ("version", "multipliers", "symbols", "canonical", "replaced_by")
 
 Encoded = dict[str, Any]
 

@@ -38,7 +38,7 @@ from hwkg.readmodel.catalog import Catalog
 NAME = "hwkg-catalog.bin"
 #: Names earlier releases used; removed when a new catalog is written.
 OLD_NAMES = ("hwkg-catalog.pickle",)
-FORMAT = 2
+FORMAT = 3
 
 
 def path_of(store_path: Path) -> Path:

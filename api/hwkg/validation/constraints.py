@@ -1,11 +1,13 @@
 """SHACL-SPARQL constraints run set-based on Oxigraph: one query per constraint, not per node.
 
 pyshacl runs a SPARQL constraint once per focus node (and re-parses it each time), which
-grows with the graph. Here each ``sh:sparql`` constraint of a node shape with
-``sh:targetClass``, and each property shape using a SPARQL-based constraint component,
-becomes one query in which ``$this`` is a variable bound by the shape's target. The
-results are the same focus nodes, values and messages pyshacl would report (a test runs
-both on every shape case). :func:`core_shapes` is what is left for pyshacl.
+grows with the graph. Here each ``sh:sparql`` constraint of a node shape, and each property
+shape using a SPARQL-based constraint component, becomes one query in which ``$this`` is a
+variable bound by the shape's target (``sh:targetClass``, ``sh:targetSubjectsOf`` or
+``sh:targetObjectsOf``; a shape with SPARQL constraints and any other target is refused,
+never skipped). The results are the same focus nodes, values and messages pyshacl would
+report (a test runs both on every shape case). :func:`core_shapes` is what is left for
+pyshacl.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ class Constraint:
     """One SPARQL constraint with its target, ready to run over a whole store."""
 
     iri: URIRef
-    target: URIRef
+    #: The SPARQL pattern binding ``?this`` to the shape's focus nodes.
+    target: str
     query: str
     message: str
     path: URIRef | None = None
@@ -42,24 +45,45 @@ def _prefixes(shapes: Graph, holder: Node) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _bind(select: str, target: URIRef, path: URIRef | None, params: dict[str, Node]) -> str:
-    """Turn a per-node SELECT into a set-based one: ``$this`` bound by the target class."""
+_TARGETS = {
+    SH.targetClass: " ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {} . ",
+    SH.targetSubjectsOf: " ?this {} [] . ",
+    SH.targetObjectsOf: " [] {} ?this . ",
+}
+
+
+def target_pattern(shapes: Graph, shape: Node) -> str | None:
+    """The pattern binding ``?this`` to ``shape``'s focus nodes; None when it has no target.
+    Raises ValueError for a target this engine cannot run (its constraints would be lost)."""
+    patterns = [pattern.format(value.n3()) for kind, pattern in _TARGETS.items()
+                for value in shapes.objects(shape, kind) if isinstance(value, URIRef)]
+    if len(patterns) > 1:
+        raise ValueError(f"{shape}: SPARQL constraints need exactly one target, not {patterns}")
+    if not patterns and next(shapes.objects(shape, SH.targetNode), None) is not None:
+        raise ValueError(f"{shape}: sh:targetNode is not supported with SPARQL constraints")
+    return patterns[0] if patterns else None
+
+
+def _bind(select: str, target: str, path: URIRef | None, params: dict[str, Node]) -> str:
+    """Turn a per-node SELECT into a set-based one: ``$this`` bound by the target pattern."""
     text = select.replace("$this", "?this")
     if path is not None:
         text = text.replace("$PATH", path.n3())
     for name, value in params.items():
         text = re.sub(rf"\${name}\b", value.n3(), text)
     head, brace, body = text.partition("{")
-    target_pattern = f" ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {target.n3()} . "
-    return head + brace + target_pattern + body
+    return head + brace + target + body
 
 
 def _node_constraints(shapes: Graph) -> Iterator[Constraint]:
-    for shape, target in shapes.subject_objects(SH.targetClass):
+    for shape in set(shapes.subjects(SH.sparql, None)):
+        target = target_pattern(shapes, shape)
+        if target is None:
+            raise ValueError(f"{shape}: a node shape with sh:sparql needs a target")
         for constraint in shapes.objects(shape, SH.sparql):
             select = shapes.value(constraint, SH.select)
             message = shapes.value(constraint, SH.message)
-            if isinstance(constraint, URIRef) and isinstance(target, URIRef) and select:
+            if isinstance(constraint, URIRef) and select:
                 query = _prefixes(shapes, constraint) + _bind(str(select), target, None, {})
                 yield Constraint(constraint, target, query, str(message or ""))
 
@@ -75,8 +99,8 @@ def _component_constraints(shapes: Graph) -> Iterator[Constraint]:
             params = {str(n).rsplit("#", 1)[-1]: shapes.value(prop_shape, n) for n in names}
             path = shapes.value(prop_shape, SH.path)
             for node_shape in shapes.subjects(SH.property, prop_shape):
-                target = shapes.value(node_shape, SH.targetClass)
-                if isinstance(target, URIRef) and isinstance(path, URIRef):
+                target = target_pattern(shapes, node_shape)
+                if target is not None and isinstance(path, URIRef):
                     query = _prefixes(shapes, validator) + _bind(str(select), target, path, params)  # type: ignore[arg-type]
                     message = str(shapes.value(validator, SH.message) or "")
                     for name, value in params.items():
