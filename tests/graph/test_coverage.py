@@ -1,6 +1,8 @@
 """Coverage of the core figures can only go up: each core property's share of chips with a
 value or a sourced absence (and, for accelerator prices, with a dated price) stays at or
-above the threshold committed in tests/coverage/thresholds.json. Raise a threshold when data
+above the threshold committed in tests/coverage/thresholds.json, and so does the number of
+chips whose preferred figure cites a primary source (a count, not a share, so adding a chip
+from secondary sources does not fail it). Raise a threshold when data
 is added; never lower one to make this pass."""
 
 from __future__ import annotations
@@ -36,6 +38,25 @@ def test_coverage_does_not_fall(rows: dict[tuple[str, str], coverage.Row], group
     assert row.total > 0
     assert row.covered >= THRESHOLDS["covered"][group][prop], (
         f"{group} {prop}: {row.covered:.1%} covered; lacking: {', '.join(row.missing)}")
+
+
+@pytest.mark.parametrize("group,prop", [(g, p) for g, props in THRESHOLDS["primary"].items()
+                                        for p in props])
+def test_primary_sourcing_does_not_fall(rows: dict[tuple[str, str], coverage.Row], group: str,
+                                        prop: str) -> None:
+    row = rows[(group, prop)]
+    assert row.primary is not None and row.valued
+    assert set(row.primary) <= set(row.valued)
+    assert len(row.primary) >= THRESHOLDS["primary"][group][prop], (
+        f"{group} {prop}: {len(row.primary)} values cite a primary source; without one: "
+        + ", ".join(sorted(set(row.valued) - set(row.primary))))
+
+
+def test_every_figure_property_has_a_primary_threshold(
+        rows: dict[tuple[str, str], coverage.Row]) -> None:
+    figures = {key for key, row in rows.items() if row.primary is not None}
+    named = {(g, p) for g, props in THRESHOLDS["primary"].items() for p in props}
+    assert figures and named == figures
 
 
 def test_accelerator_prices(rows: dict[tuple[str, str], coverage.Row]) -> None:

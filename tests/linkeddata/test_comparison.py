@@ -18,7 +18,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from hwkg.derived import coverage
 from hwkg.linkeddata.comparison import MAX_CHIPS, requested
+from hwkg.loading.snapshot import Snapshot
+from hwkg.readmodel import cached
 
 pytestmark = pytest.mark.server
 
@@ -170,3 +173,30 @@ def test_graphiql_page_in_the_site_layout(tiny: httpx.Client) -> None:
     assert '<a href="/graphql" aria-current="page">GraphQL</a>' in page
     assert "/assets/graphiql/graphiql.min.js" in page and 'id="graphiql"' in page
     assert "memoryPerDollar" in page  # the default query, as a JSON string
+
+
+def _coverage_rows(page: str) -> dict[tuple[str, str], list[str]]:
+    table = page[page.index('<section id="coverage"'):]
+    table = table[:table.index("</section>")]
+    rows = re.findall(r'<tr data-group="(\w+)" data-property="(\w+)">(.*?)</tr>', table, re.S)
+    return {(g, p): re.findall(r'<td class="num">(.*?)</td>', body, re.S) for g, p, body in rows}
+
+
+def test_home_page_shows_how_complete_the_graph_is(bundled: httpx.Client,
+                                                   snapshot: Snapshot) -> None:
+    page = bundled.get("/").text
+    shown = _coverage_rows(page)
+    report = coverage.report(cached.for_snapshot(snapshot))
+    assert report and set(shown) == {(r.group, r.prop) for r in report}
+    for row in report:
+        value, absent, neither, covered, primary = shown[(row.group, row.prop)]
+        assert (int(value), int(absent)) == (len(row.valued), len(row.absent))
+        assert covered.strip() == f"{row.covered * 100:.0f} %"
+        if row.missing:  # every chip lacking the property, linked
+            assert f"<summary>{len(row.missing)}</summary>" in neither
+            assert all(f'href="/id/chip/{slug}"' in neither for slug in row.missing)
+        else:
+            assert neither == "0"
+        want = "—" if row.primary is None else f"{len(row.primary)} of {len(row.valued)}"
+        assert primary == want
+    assert any(r.missing for r in report) and any(r.primary for r in report)

@@ -1,8 +1,9 @@
 """``hwkg coverage [--format text|json] [--missing]``: how complete the core figures are.
 
 For each group of chips (accelerators, CPUs) and each core property: how many chips have a
-preferred value, how many a sourced statement that there is none, and (with ``--missing``)
-which have neither (:mod:`hwkg.derived.coverage`). Reads the cached validated store.
+preferred value, how many a sourced statement that there is none, the share of the values
+whose preferred statement cites a primary source (figure properties), and (with
+``--missing``) which have neither (:mod:`hwkg.derived.coverage`). Reads the cached validated store.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _text(rows: list[coverage.Row], missing: bool) -> str:
     lines = [f"{'group':<12} {'property':<16} {'value':>6} {'absent':>7} {'neither':>8} "
-             f"{'covered':>8}"]
+             f"{'covered':>8} {'primary':>8}"]
     for row in rows:
+        primary = "-" if row.primary_share is None else f"{row.primary_share:.0%}"
         lines.append(f"{row.group:<12} {row.prop:<16} {len(row.valued):>6} {len(row.absent):>7} "
-                     f"{len(row.missing):>8} {row.covered:>8.0%}")
+                     f"{len(row.missing):>8} {row.covered:>8.0%} {primary:>8}")
         if missing and row.missing:
             lines.append("    neither: " + ", ".join(row.missing))
     return "\n".join(lines) + "\n"
@@ -44,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         body = [{"group": r.group, "property": r.prop, "total": r.total,
                  "value": len(r.valued), "absent": len(r.absent), "covered": r.covered,
+                 "primary": None if r.primary is None else len(r.primary),
                  "missing": r.missing} for r in rows]
         sys.stdout.write(json.dumps(body, indent=1) + "\n")
     else:

@@ -6,7 +6,8 @@ Accelerators (GPUs, AI accelerators, SoCs, superchips other than CPU superchips)
 for what a buyer compares them by; CPUs for what a host CPU is chosen by. A price counts when
 the chip has a dated offer (purchase or cloud hourly) or inherits one from a system it is the
 only accelerator of (:mod:`hwkg.derived.prices`); a ``hw:noPublicPrice`` reason counts as a
-stated absence, not as a price.
+stated absence, not as a price. For figure properties a row also counts how many of the
+values cite a primary source, the first thing to improve where it is low.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class Row:
     valued: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Of ``valued``, the chips whose preferred value cites a primary source (the vendor's
+    #: datasheet, page or paper); None for properties that are not figures (dates, links,
+    #: prices), whose sources are not per value.
+    primary: list[str] | None = None
 
     @property
     def covered(self) -> float:
@@ -45,6 +50,13 @@ class Row:
     @property
     def valued_share(self) -> float:
         return len(self.valued) / self.total if self.total else 1.0
+
+    @property
+    def primary_share(self) -> float | None:
+        """The share of chips with a value whose preferred value cites a primary source."""
+        if self.primary is None:
+            return None
+        return len(self.primary) / len(self.valued) if self.valued else 1.0
 
 
 def group_of(chip: Chip) -> str:
@@ -69,6 +81,24 @@ def _has(cat: Catalog, chip: Chip, prop: str) -> bool:
     return bool(dense)
 
 
+NOT_FIGURES = ("launchDate", "interconnect", "softwareStack", "price")
+
+
+def _primary(chip: Chip, prop: str) -> bool:
+    """True when the chip's preferred dense value of ``prop`` cites a primary source."""
+    for f in chip.figures.get(prop, []):
+        if f.rank == "PREFERRED" and not f.sparse and any(
+                s.source_kind is not None and s.source_kind.name == "PrimarySource"
+                for s in f.sources):
+            return True
+    return False
+
+
+def cached_report(cat: Catalog) -> list[Row]:
+    """:func:`report`, made once per graph version (the catalog never changes)."""
+    return cat.kept("coverage", "report", lambda: report(cat), limit=1)
+
+
 def report(cat: Catalog) -> list[Row]:
     """A row per group and core property, chips listed by slug."""
     rows: list[Row] = []
@@ -76,11 +106,13 @@ def report(cat: Catalog) -> list[Row]:
     for group, props in CORE.items():
         members = [c for c in chips if group_of(c) == group]
         for prop in props:
-            row = Row(group, prop, len(members))
+            row = Row(group, prop, len(members), primary=None if prop in NOT_FIGURES else [])
             for chip in members:
                 absent = {p for p, _kind, _note, _src in chip.absences}
                 if _has(cat, chip, prop):
                     row.valued.append(chip.slug)
+                    if row.primary is not None and _primary(chip, prop):
+                        row.primary.append(chip.slug)
                 elif (prop in absent or (prop == "interconnect" and "linkBandwidth" in absent)
                       or (prop == "price" and chip.no_public_price)):
                     row.absent.append(chip.slug)

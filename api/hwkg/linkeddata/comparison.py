@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from hwkg.derived import coverage
 from hwkg.readmodel import cached
 from hwkg.readmodel import catalog as C
 from hwkg.web import pages
@@ -38,9 +39,12 @@ def requested(raw: str | None) -> list[str]:
 
 
 async def home(request: Request) -> Response:
-    """``/``: the comparison table and charts."""
+    """``/``: the comparison table and charts, and how complete the graph is (the coverage of
+    each core property, :mod:`hwkg.derived.coverage`, made once per graph version)."""
     snapshot = request.app.state.graph.current
-    return pages.render("home.html", graph_version=snapshot.version, example=",".join(EXAMPLE))
+    rows = coverage.cached_report(cached.for_snapshot(snapshot))
+    return pages.render("home.html", graph_version=snapshot.version, example=",".join(EXAMPLE),
+                        coverage=rows)
 
 
 async def compare(request: Request) -> Response:
