@@ -27,8 +27,7 @@ from hwkg.graphql import routes as graphql_api
 from hwkg.linkeddata import dumps, evidence
 from hwkg.linkeddata import routes as linked_data
 from hwkg.loading.snapshot import GraphHolder, Snapshot
-from hwkg.readmodel import cached
-from hwkg.serving import cache, reload, remote_backend, remote_store, stores
+from hwkg.serving import cache, readiness, reload, remote_backend, remote_store, stores
 from hwkg.sparql.pool import Engines
 from hwkg.web import assets, service_metrics, sparql_endpoint, static
 from hwkg.web.http_cache import HttpCache
@@ -59,7 +58,7 @@ def create_app(settings: Settings | None = None, snapshot: Snapshot | None = Non
         served = snapshot if snapshot is not None else await asyncio.to_thread(
             cache.open_snapshot, settings.home, in_memory=True)
         app.state.graph = GraphHolder(served)
-        await asyncio.to_thread(cached.warm, app.state.graph.current)  # GraphQL ready at 200
+        await asyncio.to_thread(readiness.prepare, app.state.graph.current)  # ready at 200
         gc_pause.settle()
         try:
             async with reload.running(app, settings):

@@ -46,8 +46,7 @@ from hwkg.core import telemetry as metrics_endpoint
 from hwkg.core.problems import InvalidGraph
 from hwkg.core.settings import Settings
 from hwkg.loading.snapshot import GraphHolder, Snapshot
-from hwkg.readmodel import cached
-from hwkg.serving import cache, remote_backend
+from hwkg.serving import cache, readiness, remote_backend
 from hwkg.serving import stores as persistence
 
 log = logging.getLogger("hwkg.serving.reload")
@@ -124,6 +123,7 @@ class Reloader:
                 return "unchanged", None, []
             snapshot = await asyncio.to_thread(
                 lambda: cache.open_snapshot(self.settings.home, in_memory=True))
+            await asyncio.to_thread(readiness.prepare, snapshot)
         except InvalidGraph as exc:
             return "failed", None, [str(problem) for problem in exc.problems]
         except Exception as exc:  # noqa: BLE001 - any failure leaves the old graph serving
@@ -145,7 +145,7 @@ class Reloader:
             if target is None:
                 return "unchanged", None, []
             snapshot = persistence.open_snapshot(target, self.settings.home, rebuild=False)
-            cached.warm(snapshot)
+            readiness.prepare(snapshot)
         except InvalidGraph as exc:
             return "failed", None, [str(problem) for problem in exc.problems]
         except Exception as exc:  # noqa: BLE001 - any failure leaves the old graph serving
