@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import BASE, GRAPH_DATA, PREFIXES, compact
+from hwkg.core.namespaces import BASE, DCTERMS, GRAPH_DATA, PREFIXES, compact
 
 OWNED = (BASE + "id/statement/", BASE + "id/component/", BASE + ".well-known/genid/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -65,7 +65,7 @@ def node(iri: str) -> ox.NamedNode | None:
         return None
 
 
-IS_REPLACED_BY = ox.NamedNode("http://purl.org/dc/terms/isReplacedBy")
+IS_REPLACED_BY = ox.NamedNode(str(DCTERMS.isReplacedBy))
 
 
 def replaced_by(store: ox.Store, iri: str) -> str | None:

@@ -146,7 +146,7 @@ def browse(settings: Settings):  # type: ignore[no-untyped-def]
         rows = store.query(
             "SELECT ?s (MIN(STR(?l)) AS ?label) WHERE { ?s ?p ?o . "
             f"FILTER(STRSTARTS(STR(?s), {_literal(prefix)})) "
-            "FILTER NOT EXISTS { ?s <http://purl.org/dc/terms/isReplacedBy> ?new } "
+            f"FILTER NOT EXISTS {{ ?s <{entities.IS_REPLACED_BY.value}> ?new }} "
             "OPTIONAL { ?s rdfs:label ?l FILTER(langMatches(lang(?l), 'en')) } } GROUP BY ?s",
             prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
             **published_dataset(),  # type: ignore[arg-type]

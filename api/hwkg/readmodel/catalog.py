@@ -548,23 +548,41 @@ def _source(r: Reader, s: str) -> Source:
     )
 
 
+_VALUE, _UNIT, _RANK, _NOTE = HWNS + "value", HWNS + "unit", HWNS + "rank", HWNS + "note"
+_RANK_REASON, _SPARSITY, _SCOPE = HWNS + "rankReason", HWNS + "sparsity", HWNS + "scope"
+_VIA, _DIRECTION, _COMPUTE_UNIT = HWNS + "via", HWNS + "direction", HWNS + "computeUnit"
+_ACCUMULATE, _POINT_IN_TIME = HWNS + "accumulatePrecision", HWNS + "pointInTime"
+_DERIVATION = HWNS + "derivation"
+_NONE: tuple[Any, ...] = (None,)
+
+
 def _figure(r: Reader, cat: Catalog, prop: str, st: str) -> Figure | None:
-    value, unit = r.hw(st, "value"), r.hw(st, "unit")
+    # The hottest loop of a build (one call per statement): the statement's properties are
+    # looked up once, each field read straight from them (Reader.hw would look it up again).
+    props = r.data.get(st)
+    if props is None:
+        return None
+    value, unit = (props.get(_VALUE) or _NONE)[0], (props.get(_UNIT) or _NONE)[0]
     if not isinstance(value, float) or not isinstance(unit, str):
         return None
+
+    def first(key: str) -> Any:
+        return (props.get(key) or _NONE)[0]
+
+    concept, text, sources = r.concept, r.text, cat.sources
     base = value * cat.multipliers[unit] if unit in cat.multipliers else None
     return Figure(
         id=st, property_name=prop, value=value, unit=cat.symbols.get(unit, local(unit)),
         unit_iri=unit,
-        base_value=base, rank=RANKS.get(r.hw(st, "rank"), "NORMAL"),
-        rank_reason=r.text(r.hw(st, "rankReason")), sparsity=r.concept(r.hw(st, "sparsity")),
-        scope=r.concept(r.hw(st, "scope")), via_id=r.hw(st, "via"),
-        direction=r.concept(r.hw(st, "direction")),
-        compute_unit=r.concept(r.hw(st, "computeUnit")),
-        accumulate_precision=r.concept(r.hw(st, "accumulatePrecision")),
-        point_in_time=r.hw(st, "pointInTime"), derivation=r.text(r.hw(st, "derivation")),
-        note=r.text(r.hw(st, "note")),
-        sources=[cat.sources[x] for x in r.all(st, PROV_FROM) if x in cat.sources],
+        base_value=base, rank=RANKS.get(first(_RANK), "NORMAL"),
+        rank_reason=text(first(_RANK_REASON)), sparsity=concept(first(_SPARSITY)),
+        scope=concept(first(_SCOPE)), via_id=first(_VIA),
+        direction=concept(first(_DIRECTION)),
+        compute_unit=concept(first(_COMPUTE_UNIT)),
+        accumulate_precision=concept(first(_ACCUMULATE)),
+        point_in_time=first(_POINT_IN_TIME), derivation=text(first(_DERIVATION)),
+        note=text(first(_NOTE)),
+        sources=[sources[x] for x in props.get(PROV_FROM, ()) if x in sources],
     )
 
 
@@ -573,8 +591,9 @@ def _figures(r: Reader, cat: Catalog, s: str, figure_props: set[str]) -> dict[st
     for p, objects in sorted(r.data.get(s, {}).items()):
         if p not in figure_props:
             continue
-        built = [f for st in objects if (f := _figure(r, cat, local(p), st)) is not None]
-        out[local(p)] = sorted(built, key=figure_order)
+        name = local(p)
+        built = [f for st in objects if (f := _figure(r, cat, name, st)) is not None]
+        out[name] = sorted(built, key=figure_order)
     return out
 
 
