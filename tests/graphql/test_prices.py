@@ -19,11 +19,13 @@ def test_a_kit_price_is_divided_by_its_unit_count(ask: Ask) -> None:
     assert roles == {"price": 80000.0, "unitCount": 8.0}
     assert data["memoryPerDollar"]["value"] == pytest.approx(96 / 10000)
     cloud = [o for o in data["offers"] if o["provider"]]
-    assert cloud == [{"unitCount": 8, "pricePerUnit": {"value": 2.0}, "provider": "Pricetest Cloud",
-                      "region": "test-1", "instanceType": "pt8.xlarge"}]
+    on_demand = {"unitCount": 8, "pricePerUnit": {"value": 2.0}, "provider": "Pricetest Cloud",
+                 "region": "test-1", "instanceType": "pt8.xlarge"}
+    assert cloud == [on_demand, {**on_demand, "pricePerUnit": {"value": 1.0}}]
 
 
 def test_cloud_hourly_prices_are_asked_for_and_named(ask: Ask) -> None:
+    """The on-demand rate, although the chip's reserved rate is newer and cheaper."""
     data = ask('''{ chip(id: "pt-accel") {
         price(priceBasis: CLOUD_HOURLY) { value unit inputs { offer { offerKind { name } } } }
         flopsPerDollar(priceBasis: CLOUD_HOURLY) { value unit } } }''')["chip"]
@@ -40,10 +42,29 @@ def test_a_vendor_list_price_is_a_purchase_price_after_the_launch_msrp(ask: Ask)
         price { value inputs { offer { id } } } } }''')["chip"]
     kinds = [(o["id"].rsplit("/", 1)[-1], o["offerKind"]["name"]) for o in data["offers"]]
     assert kinds == [("pt-accel-kit", "LaunchMSRP"), ("pt-accel-list", "ListPrice"),
-                     ("pt-accel-cloud", "CloudHourly")]
+                     ("pt-accel-cloud", "CloudHourly"), ("pt-accel-reserved", "CloudReserved")]
     assert data["offers"][1]["offerKind"]["label"] == "list price"
     assert data["price"]["value"] == pytest.approx(10000)
     assert data["price"]["inputs"][0]["offer"]["id"].endswith("/offer/pt-accel-kit")
+
+
+def test_a_reserved_cloud_rate_is_used_only_where_there_is_no_on_demand_one() -> None:
+    import datetime as dt
+
+    from hwkg.derived.prices import CLOUD_KINDS, PriceBasis, offer_order, offers_of
+    from hwkg.readmodel.catalog import Catalog, Concept, Offer
+
+    def offer(kind: str, day: int) -> Offer:
+        return Offer(f"o-{kind}", kind, kind, None, [], {}, offer_for_id="c",
+                     offer_kind=Concept(kind, kind, kind), offer_date=dt.date(2025, 1, day),
+                     rank="PREFERRED")
+
+    reserved, on_demand = offer("CloudReserved", 9), offer("CloudHourly", 1)
+    assert [o.slug for o in sorted([reserved, on_demand], key=offer_order)] == list(CLOUD_KINDS)
+    cat = Catalog(version="v", multipliers={}, symbols={}, canonical={})
+    cat.offers_for["c"] = [reserved]
+    assert offers_of(cat, "c", PriceBasis.CLOUD_HOURLY) == [reserved]
+    assert offers_of(cat, "c", PriceBasis.PURCHASE) == []
 
 
 def test_purchase_offers_rank_launch_then_list_then_street_prices() -> None:
@@ -121,4 +142,4 @@ def test_an_approximate_amount_is_named_where_it_is_used(ask: Ask) -> None:
     assert used and used[0]["id"].endswith("/offer/pt-box-launch")
     assert used[0]["amountQualifier"] == {"name": "Approximate", "label": "approximate"}
     exact = ask('''{ chip(id: "pt-accel") { offers { amountQualifier { name } } } }''')
-    assert [o["amountQualifier"] for o in exact["chip"]["offers"]] == [None, None, None]
+    assert [o["amountQualifier"] for o in exact["chip"]["offers"]] == [None] * 4

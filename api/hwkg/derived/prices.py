@@ -4,7 +4,9 @@ Two kinds of price, chosen by the caller (:class:`PriceBasis`):
 
 - ``PURCHASE``: a launch MSRP, the vendor's list price on a date or a dated street price (an
   offer of kind hw:LaunchMSRP, hw:ListPrice or hw:StreetPrice), per unit bought;
-- ``CLOUD_HOURLY``: an on-demand rental price per accelerator-hour (hw:CloudHourly).
+- ``CLOUD_HOURLY``: a rental price per accelerator-hour: on demand (hw:CloudHourly), else a
+  rate for capacity reserved ahead (hw:CloudReserved, e.g. EC2 Capacity Blocks) where a chip
+  has no on-demand rate; the offer named in the inputs says which.
 
 An offer says how many units its amount covers (``hw:unitCount``: a kit of eight Gaudi 3, an
 eight-GPU instance); the price per unit is the amount ÷ that count, derived here, and the
@@ -12,8 +14,8 @@ offer (with its count) is named in the inputs. A chip never sold alone (an SoC i
 Mac, a GPU only rented as part of an instance) takes the price of a system it is an
 accelerator of, ÷ the number of such accelerators in it, and the inputs name that system's
 offer. Prices in another currency use the dated exchange rate nearest the offer's date.
-The best offer is the preferred one, then launch MSRP before list price before street price,
-newest first.
+The best offer is the preferred one, then launch MSRP before list price before street price
+(on-demand before reserved), newest first.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from hwkg.formulas import hardware as metrics
 from hwkg.readmodel.catalog import Catalog, ExchangeRate, Offer
 
 PURCHASE_KINDS = ("LaunchMSRP", "ListPrice", "StreetPrice")
-CLOUD_KINDS = ("CloudHourly",)
+CLOUD_KINDS = ("CloudHourly", "CloudReserved")
 
 
 class PriceBasis(Enum):
@@ -44,7 +46,8 @@ def currency_iri(code: str) -> str:
 
 
 def offer_order(offer: Offer) -> tuple[int, int, str, str]:
-    """Preferred first, then launch MSRP, list price, street price, newest first, IRI."""
+    """Preferred first, then launch MSRP, list price, street price (on-demand, reserved),
+    newest first, IRI."""
     rank = {"PREFERRED": 0, "NORMAL": 1}.get(offer.rank, 2)
     kind = offer.offer_kind.name if offer.offer_kind else ""
     kinds = (*PURCHASE_KINDS, *CLOUD_KINDS)

@@ -48,7 +48,8 @@ from hwkg.readmodel import catalog as C
 
 strawberry.enum(PriceBasis, description=(
     "Which price per-dollar metrics use: PURCHASE (launch MSRP or street price, per unit) or "
-    "CLOUD_HOURLY (on-demand rental per unit-hour)."))
+    "CLOUD_HOURLY (rental per unit-hour: on demand, else a reserved rate where no on-demand "
+    "rate is known; the offer's kind says which)."))
 Currency = Annotated[str, strawberry.argument(description="ISO 4217 code, e.g. USD, CNY.")]
 Params = Annotated[float, strawberry.argument(
     description="Model size as a count of parameters: 65.2e9 for LLaMA-65B (not in billions: "
@@ -207,7 +208,8 @@ class Chip(Bilingual):
 
     @strawberry.field(description="Price of one chip in currency: with PURCHASE the preferred "
                       "launch MSRP or street price, with CLOUD_HOURLY an on-demand rate per "
-                      "chip-hour; an offer for several units is divided by its unitCount, and a "
+                      "chip-hour (else a reserved one, offerKind CloudReserved); an offer for "
+                      "several units is divided by its unitCount, and a "
                       "chip sold only inside a system takes that system's price per chip. The "
                       "inputs name the offer used.")
     def price(self, info: Info, currency: Currency = "USD",

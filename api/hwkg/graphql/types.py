@@ -381,8 +381,9 @@ class Offer:
     amount: float = strawberry.field(description="Amount in `currency`.")
     offer_date: dt.date = strawberry.field(description="When the price applied.")
     offer_kind: Concept = strawberry.field(description="LaunchMSRP, ListPrice (the vendor's "
-                                           "list price on offerDate), StreetPrice or "
-                                           "CloudHourly (per hour).")
+                                           "list price on offerDate), StreetPrice, "
+                                           "CloudHourly (per hour, on demand) or "
+                                           "CloudReserved (per hour, reserved ahead).")
     rank: Rank = strawberry.field(resolver=_rank, description="Preferred, normal or deprecated.")
     configuration: str | None = strawberry.field(description="What exactly is priced.")
     sources: list[Source] = strawberry.field(resolver=_sources, description=SOURCES_DOC)
