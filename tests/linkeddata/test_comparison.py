@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from hwkg.derived import coverage
-from hwkg.linkeddata.comparison import MAX_CHIPS, requested
+from hwkg.linkeddata.comparison import MAX_CHIPS, MISSING_SHOWN, requested
 from hwkg.loading.snapshot import Snapshot
 from hwkg.readmodel import cached
 
@@ -192,7 +192,8 @@ def test_home_page_shows_how_complete_the_graph_is(bundled: httpx.Client,
         value, absent, neither, covered, primary = shown[(row.group, row.prop)]
         assert (int(value), int(absent)) == (len(row.valued), len(row.absent))
         assert covered.strip() == f"{row.covered * 100:.0f} %"
-        if row.missing:  # every chip lacking the property, linked
+        if row.missing:  # every chip lacking the property, linked (all rows are under the cap)
+            assert len(row.missing) <= MISSING_SHOWN
             assert f"<summary>{len(row.missing)}</summary>" in neither
             assert all(f'href="/id/chip/{slug}"' in neither for slug in row.missing)
         else:
@@ -200,3 +201,32 @@ def test_home_page_shows_how_complete_the_graph_is(bundled: httpx.Client,
         want = "—" if row.primary is None else f"{len(row.primary)} of {len(row.valued)}"
         assert primary == want
     assert any(r.missing for r in report) and any(r.primary for r in report)
+
+
+def test_the_home_page_names_a_few_chips_per_row_and_counts_the_rest(snapshot: Snapshot) -> None:
+    """A large graph lacks a figure on thousands of chips: the page links the first ones and
+    counts the others (rendered with a cap of 2, so the bundled graph's rows exceed it)."""
+    from hwkg.web import pages
+
+    report = coverage.report(cached.for_snapshot(snapshot))
+    page = bytes(pages.render("home.html", graph_version=snapshot.version, example="",
+                              coverage=report, missing_shown=2).body).decode()
+    shown = _coverage_rows(page)
+    long_rows = [row for row in report if len(row.missing) > 2]
+    assert long_rows
+    for row in long_rows:
+        neither = shown[(row.group, row.prop)][2]
+        assert f"<summary>{len(row.missing)}</summary>" in neither
+        assert [s for s in row.missing if f'href="/id/chip/{s}"' in neither] == row.missing[:2]
+        assert f"and {len(row.missing) - 2} more" in neither and 'href="/coverage.json"' in neither
+
+
+def test_coverage_json_is_the_whole_report(bundled: httpx.Client, snapshot: Snapshot) -> None:
+    r = bundled.get("/coverage.json")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    report = coverage.report(cached.for_snapshot(snapshot))
+    assert body["graphVersion"] == snapshot.version
+    assert body["rows"] == [row.as_json() for row in report]
+    assert any(row["missing"] for row in body["rows"])
+    assert {row["group"] for row in body["rows"]} == {"accelerator", "cpu"}

@@ -44,10 +44,7 @@ def run(args: argparse.Namespace) -> int:
     snapshot = cache.open_snapshot(Settings.from_env(home=args.home).home)
     rows = coverage.report(cached.for_snapshot(snapshot))
     if args.format == "json":
-        body = [{"group": r.group, "property": r.prop, "total": r.total,
-                 "value": len(r.valued), "absent": len(r.absent), "covered": r.covered,
-                 "primary": None if r.primary is None else len(r.primary),
-                 "missing": r.missing} for r in rows]
+        body = [row.as_json() for row in rows]
         sys.stdout.write(json.dumps(body, indent=1) + "\n")
     else:
         sys.stdout.write(_text(rows, args.missing))

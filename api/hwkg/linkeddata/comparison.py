@@ -1,4 +1,5 @@
-"""The comparison pages: ``/`` and ``/compare``.
+"""The comparison pages: ``/`` and ``/compare``, and ``/coverage.json`` behind the home page's
+coverage section.
 
 - ``/`` is a table of accelerators (CPUs on a toggle) with their core and derived figures,
   sortable, filterable and searchable (English and Chinese names, aliases), and two charts
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hwkg.derived import coverage
@@ -38,13 +39,28 @@ def requested(raw: str | None) -> list[str]:
     return list(dict.fromkeys(s for s in slugs if s))
 
 
+#: Chips the home page names per coverage row; the rest are counted and left to
+#: ``/coverage.json`` (at 100,000 chips, listing them all made the page 17 MB).
+MISSING_SHOWN = 50
+
+
 async def home(request: Request) -> Response:
     """``/``: the comparison table and charts, and how complete the graph is (the coverage of
-    each core property, :mod:`hwkg.derived.coverage`, made once per graph version)."""
+    each core property, :mod:`hwkg.derived.coverage`, made once per graph version; the first
+    :data:`MISSING_SHOWN` chips lacking each property are linked)."""
     snapshot = request.app.state.graph.current
     rows = coverage.cached_report(cached.for_snapshot(snapshot))
     return pages.render("home.html", graph_version=snapshot.version, example=",".join(EXAMPLE),
-                        coverage=rows)
+                        coverage=rows, missing_shown=MISSING_SHOWN)
+
+
+async def coverage_json(request: Request) -> Response:
+    """``/coverage.json``: the whole coverage report, every chip lacking each property
+    named (what ``hwkg coverage --format json --missing`` prints), for the graph served."""
+    snapshot = request.app.state.graph.current
+    rows = coverage.cached_report(cached.for_snapshot(snapshot))
+    return JSONResponse({"graphVersion": snapshot.version,
+                         "rows": [row.as_json() for row in rows]})
 
 
 async def compare(request: Request) -> Response:
@@ -67,4 +83,5 @@ async def compare(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [Route("/", home, methods=["GET", "HEAD"], name="home"),
-            Route("/compare", compare, methods=["GET", "HEAD"], name="compare")]
+            Route("/compare", compare, methods=["GET", "HEAD"], name="compare"),
+            Route("/coverage.json", coverage_json, methods=["GET", "HEAD"], name="coverage")]
