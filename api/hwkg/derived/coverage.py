@@ -58,17 +58,14 @@ class Row:
             return None
         return len(self.primary) / len(self.valued) if self.valued else 1.0
 
-    def as_json(self, *, missing: bool = True) -> dict[str, object]:
+    def as_json(self) -> dict[str, object]:
         """The row as ``hwkg coverage --format json`` and ``/coverage.json`` give it: counts,
-        the covered share, the primary-source count (None for non-figures) and, with
-        ``missing``, the slugs of the chips with neither a value nor a sourced absence."""
-        out: dict[str, object] = {
-            "group": self.group, "property": self.prop, "total": self.total,
-            "value": len(self.valued), "absent": len(self.absent), "covered": self.covered,
-            "primary": None if self.primary is None else len(self.primary)}
-        if missing:
-            out["missing"] = self.missing
-        return out
+        the covered share, the primary-source count (None for non-figures) and the slugs of
+        the chips with neither a value nor a sourced absence."""
+        return {"group": self.group, "property": self.prop, "total": self.total,
+                "value": len(self.valued), "absent": len(self.absent), "covered": self.covered,
+                "primary": None if self.primary is None else len(self.primary),
+                "missing": self.missing}
 
 
 def group_of(chip: Chip) -> str:
