@@ -3,7 +3,8 @@
 Only the module of the subcommand being run is imported (``hwkg query`` does not import the
 server, the validator or the importers), so a query answered from the cached store starts at
 once; ``hwkg --help`` and an unknown command import them all. Exit codes: 0 success, 1 the
-input has problems, 2 usage errors.
+input has problems (a graph that does not parse or conform is reported problem by problem on
+stderr, whichever command met it), 2 usage errors.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from hwkg import __version__
+from hwkg.core.problems import InvalidGraph
 
 #: Subcommand name -> its module, which has ``register(subparsers)`` setting ``func``.
 COMMANDS = {
@@ -47,8 +49,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser().print_help(sys.stderr)
         return 2
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except InvalidGraph as exc:
+        return _invalid(args.command, exc)
     return result
+
+
+def _invalid(command: str, exc: InvalidGraph) -> int:
+    """Report a graph that does not parse or conform, problem by problem (``file: focus
+    property: message``), instead of a traceback; exit 1, as for any input with problems."""
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    print(f"hwkg {command}: the graph has {len(exc.problems)} problem(s); run "
+          "'hwkg validate' for the full report", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":
