@@ -36,8 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def snapshot() -> Snapshot:
-    """The bundled graph, loaded and validated once per test session."""
-    return load_snapshot()
+    """The bundled graph, loaded once per test session (per xdist worker). Not validated
+    here: that is what ``tests/cli/test_validate.py::test_bundled_graph_conforms`` and the
+    served stores' builds check; the tests that read this snapshot ask other questions."""
+    return load_snapshot(check_shapes=False)
 
 
 def free_port() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -25,10 +26,11 @@ VIOLATION_LINE = re.compile(
     r"\((?P<shape>hwsh:[\w-]+)\)$")
 
 
-def hwkg(*args: str) -> subprocess.CompletedProcess[str]:
+def hwkg(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HWKG_HOME": str(home)} if home is not None else None
     return subprocess.run(
         [sys.executable, "-m", "hwkg", *args], capture_output=True, text=True, timeout=300,
-        check=False
+        check=False, env=env
     )
 
 
@@ -63,9 +65,12 @@ def test_syntax_error_names_file_and_line(case: Path) -> None:
         ("memory-50000", "hwsh:Chip-memoryCapacity", "plausible range"),
     ],
 )
-def test_violation_names_file_focus_and_shape(case: str, shape: str, fragment: str) -> None:
+def test_violation_names_file_focus_and_shape(case: str, shape: str, fragment: str,
+                                             fixture_home: Path) -> None:
+    """The report's format, on the small fixture graph (the real ontology and shapes): the
+    bundled graph as context is tried by the test below and by the bundled graph's own."""
     path = CASES / "invalid" / f"{case}.ttl"
-    done = hwkg("validate", str(CASES / "context.ttl"), str(path))
+    done = hwkg("validate", str(CASES / "context.ttl"), str(path), home=fixture_home)
     assert done.returncode == 1, done.stdout + done.stderr
     parsed = [VIOLATION_LINE.match(line) for line in done.stdout.splitlines()]
     assert parsed and all(parsed), done.stdout
