@@ -6,7 +6,9 @@
 are ``<claim>.graphql`` with the expected answer in ``<claim>.json``: every key the JSON
 names must hold that value in the answer (numbers to 6 significant digits; lists in order;
 keys it does not name are not compared). ``tests/verify/<trap>.rq`` are queries that must
-return no rows: each finds instances of one trap the sources set.
+return no rows: each finds instances of one trap the sources set; ``tests/verify/traps/
+<trap>.ttl`` holds a small graph that falls into it, which the query must find (so a query
+that can no longer match anything fails instead of passing for ever).
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ import pytest
 
 from hwkg.core.namespaces import PREFIXES
 from hwkg.graphql.schema import schema
-from hwkg.loading.snapshot import Snapshot
+from hwkg.loading.snapshot import Snapshot, load_snapshot
 from hwkg.readmodel import cached
 
 HERE = Path(__file__).parents[1]
 QUESTIONS = sorted((HERE / "competency").glob("*.rq"))
 API_QUESTIONS = sorted((HERE / "competency").glob("*.graphql"))
 VERIFY = sorted((HERE / "verify").glob("*.rq"))
+TRAPS = HERE / "verify" / "traps"
 
 
 def run(snapshot: Snapshot, query_file: Path) -> ox.QuerySolutions | ox.QueryBoolean:
@@ -100,3 +103,25 @@ def test_verify_query_finds_nothing(snapshot: Snapshot, query: Path) -> None:
     assert isinstance(result, ox.QuerySolutions)
     _, found = rows(result)
     assert found == [], f"{query.stem}: {found[:10]}"
+
+
+def test_every_verify_query_has_its_trap() -> None:
+    assert VERIFY and {q.stem for q in VERIFY} == {t.stem for t in TRAPS.glob("*.ttl")}
+
+
+@pytest.fixture(scope="module")
+def ontology_only() -> Snapshot:
+    """The bundled ontology with no data: what each trap is compared against."""
+    return load_snapshot(data=[], check_shapes=False)
+
+
+@pytest.mark.parametrize("query", VERIFY, ids=lambda p: p.stem)
+def test_verify_query_finds_its_trap(query: Path, ontology_only: Snapshot) -> None:
+    """The trap's graph alone (with the bundled ontology, loaded as the bundled graph is, so
+    the shortcut triples are computed the same way) gives the query rows; the ontology
+    alone gives none, so the rows come from the trap."""
+    trapped = load_snapshot(data=[TRAPS / f"{query.stem}.ttl"], check_shapes=False)
+    trap, none = run(trapped, query), run(ontology_only, query)
+    assert isinstance(trap, ox.QuerySolutions) and isinstance(none, ox.QuerySolutions)
+    assert rows(trap)[1], f"{query.stem} finds nothing in its trap"
+    assert rows(none)[1] == []
