@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,8 +250,7 @@ class _Terms:
     def of_file(self, path: Path) -> list[tuple[Node, Node, Node]] | None:
         """``path``'s triples, or None when Oxigraph refuses the file (or cannot read it)."""
         try:
-            quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
-                                  base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
+            quads = list(_oxigraph_parse(path))
         except (SyntaxError, ValueError, OSError):
             return None
         term = self.term
@@ -272,14 +271,20 @@ def data_files(home: Path | None = None) -> list[Path]:
     return resources.turtle_files(root / "graph")
 
 
+def _oxigraph_parse(path: Path) -> Iterator[ox.Quad]:
+    """The quads Oxigraph parses from the Turtle file ``path`` (lazily: a syntax error is
+    raised while iterating): its own IRI as the base, blank nodes renamed so that they never
+    collide across files."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
+                    base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+
+
 def triples_of(path: Path) -> list[tuple[Any, ox.NamedNode, Any]]:
     """The triples of one Turtle file parsed by Oxigraph (blank nodes renamed, so they never
     collide across files); raises InvalidGraph with its syntax problem, located by
     :func:`parse_file` (Oxigraph's messages name no line)."""
     try:
-        return [(q.subject, q.predicate, q.object) for q in ox.parse(
-            path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
-            rename_blank_nodes=True)]
+        return [(q.subject, q.predicate, q.object) for q in _oxigraph_parse(path)]
     except (SyntaxError, ValueError) as exc:
         problem = parse_file(path).problem
         raise InvalidGraph([problem or Problem(str(path), f"syntax error: {exc}")]) from exc
