@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import FIXTURE_GRAPH, ROOT
+from conftest import ROOT
 from hwkg.core.namespaces import PREFIXES
 from hwkg.loading.snapshot import Snapshot
 
@@ -55,26 +52,3 @@ def test_bad_query_exits_1_with_the_parser_message() -> None:
     done = hwkg("SELECT * WHERE {")
     assert done.returncode == 1 and b"error at 1:" in done.stderr and not done.stdout
 
-
-@pytest.mark.parametrize("command", [["query", "ASK {}"], ["coverage"],
-                                     ["export", "--format", "nt"]])
-def test_an_invalid_graph_is_reported_problem_by_problem(
-        tmp_path: Path, command: list[str]) -> None:
-    """Any command that meets a graph that does not conform names the file and the rule on
-    stderr and exits 1: no traceback, nothing on stdout."""
-    home = tmp_path / "home"
-    for name in ("ontology", "shapes"):
-        (home / name).parent.mkdir(parents=True, exist_ok=True)
-        (home / name).symlink_to(ROOT / name)
-    shutil.copytree(FIXTURE_GRAPH, home / "graph")
-    bad = next(iter(sorted((home / "graph").rglob("*.ttl"))))
-    bad.write_text(bad.read_text() + "\n<https://w3id.org/hwkg/id/chip/broken> a "
-                   "<https://w3id.org/hwkg/ontology#GPU> .\n")
-    done = subprocess.run([sys.executable, "-m", "hwkg", *command, "--home", str(home)],
-                          cwd=ROOT, capture_output=True, check=False, timeout=300,
-                          env={**os.environ, "HWKG_CACHE_DIR": str(tmp_path / "cache")})
-    errors = done.stderr.decode()
-    assert done.returncode == 1, errors
-    assert "Traceback" not in errors and not done.stdout
-    assert f"{bad}:" in errors and "chip:broken" in errors, errors
-    assert f"hwkg {command[0]}: the graph has" in errors

@@ -23,6 +23,7 @@ from rdflib.term import Node
 from hwkg.core import resources
 from hwkg.core.problems import InvalidGraph, Problem
 from hwkg.turtle.skolem import is_skolem
+from hwkg.turtle.terms import to_rdflib
 
 _LINE = re.compile(r"at line (\d+)")
 
@@ -221,11 +222,9 @@ def read(paths: Iterable[Path]) -> tuple[Graph, dict[URIRef, str], list[Problem]
     return graph, files, problems
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 class _Terms:
-    """Oxigraph's terms as rdflib's, IRIs made once per read."""
+    """Oxigraph's terms as rdflib's (:func:`hwkg.turtle.terms.to_rdflib`), IRIs made once
+    per read."""
 
     def __init__(self) -> None:
         self.iris: dict[str, URIRef] = {}
@@ -239,14 +238,7 @@ class _Terms:
     def term(self, term: Any) -> Node:
         if type(term) is ox.NamedNode:  # noqa: E721 - exact type, the common case first
             return self.iri(term.value)
-        if type(term) is ox.BlankNode:  # noqa: E721
-            return BNode(term.value)
-        if term.language is not None:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:  # Oxigraph types a plain literal; rdflib does not
-            return Literal(term.value)
-        return Literal(term.value, datatype=self.iri(datatype))
+        return to_rdflib(term, self.iri)
 
     def of_file(self, path: Path) -> list[tuple[Node, Node, Node]] | None:
         """``path``'s triples, or None when Oxigraph refuses the file (or cannot read it)."""

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 #: rdflib logs a traceback when a literal's lexical form does not convert to a Python value
 #: (a 5,000-digit integer exceeds Python's int conversion limit): the literal is kept as
@@ -85,3 +86,20 @@ def n3(term: ox.NamedNode | ox.Literal) -> str:
     if datatype in (_STRING, _LANG_STRING):
         return quoted
     return f"{quoted}^^<{datatype}>"
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal,
+              iri: Callable[[str], URIRef] = URIRef) -> URIRef | BNode | Literal:
+    """The rdflib term rdflib's own Turtle parser makes for ``term``: a plain literal has no
+    datatype there (Oxigraph gives it ``xsd:string``), a language-tagged one its tag.
+    ``iri`` makes the IRIs (a caching factory, for a reader making many)."""
+    if isinstance(term, ox.NamedNode):
+        return iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language is not None:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == _STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=iri(datatype))

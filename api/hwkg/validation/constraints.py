@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
+from hwkg.turtle.terms import to_rdflib
 
 _VAR = re.compile(r"\{([?$])(\w+)\}")
 
@@ -136,11 +138,8 @@ class Violation:
 
 
 def _term(term: object) -> Node | None:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        return Literal(term.value, lang=term.language,
-                       datatype=None if term.language else URIRef(term.datatype.value))
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return to_rdflib(term)
     return None
 
 
