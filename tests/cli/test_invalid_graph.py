@@ -21,11 +21,11 @@ def test_an_invalid_graph_is_reported_problem_by_problem(
     """Any command that meets a graph that does not conform names the file and the rule on
     stderr and exits 1: no traceback, nothing on stdout."""
     home = tmp_path / "home"
+    home.mkdir()
     for name in ("ontology", "shapes"):
-        (home / name).parent.mkdir(parents=True, exist_ok=True)
         (home / name).symlink_to(ROOT / name)
     shutil.copytree(FIXTURE_GRAPH, home / "graph")
-    bad = next(iter(sorted((home / "graph").rglob("*.ttl"))))
+    bad = sorted((home / "graph").rglob("*.ttl"))[0]
     bad.write_text(bad.read_text() + "\n<https://w3id.org/hwkg/id/chip/broken> a "
                    "<https://w3id.org/hwkg/ontology#GPU> .\n")
     done = subprocess.run([sys.executable, "-m", "hwkg", *command, "--home", str(home)],

@@ -51,4 +51,3 @@ def test_construct(snapshot: Snapshot, fmt: str, rdf: ox.RdfFormat) -> None:
 def test_bad_query_exits_1_with_the_parser_message() -> None:
     done = hwkg("SELECT * WHERE {")
     assert done.returncode == 1 and b"error at 1:" in done.stderr and not done.stdout
-
