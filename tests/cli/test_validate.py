@@ -94,3 +94,16 @@ def test_missing_path_is_a_usage_error() -> None:
 
 def test_unknown_option_is_a_usage_error() -> None:
     assert hwkg("validate", "--frobnicate").returncode == 2
+
+
+def test_every_invalid_case_is_reported_and_each_line_once() -> None:
+    """All invalid shape cases at once (they share a test chip, whose triples merge, so some
+    cases mend others): many rules are reported, no line is printed twice (two values
+    breaking one rule of one node read the same), and the count says so."""
+    done = hwkg("validate", str(CASES / "context.ttl"), str(CASES / "invalid"))
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(set(lines))
+    shapes = {VIOLATION_LINE.match(line).group("shape") for line in lines}  # type: ignore[union-attr]
+    assert len(shapes) >= 40, sorted(shapes)
+    assert f"hwkg validate: {len(lines)} problem(s)" in done.stderr

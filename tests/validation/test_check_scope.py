@@ -15,9 +15,11 @@ from hwkg.loading import staging
 from hwkg.validation import check
 
 CASES = Path(__file__).parents[1] / "cases"
-#: Invalid shape cases caught by SHACL-SPARQL constraints (the set-based path ``hwkg load``
-#: takes above ``--core-max``).
+#: Invalid shape cases caught by SHACL-SPARQL constraints.
 SPARQL_CASES = ("sparse-below-dense", "two-preferred")
+#: Invalid shape cases caught by SHACL core constraints (compiled to SPARQL); their focus
+#: nodes differ (the cases share one test chip, whose triples merge).
+CORE_CASES = ("offer-unknown-kind", "no-rank", "launch-date-as-text", "source-without-url")
 
 
 def _quads(store: ox.Store) -> set[ox.Quad]:
@@ -46,3 +48,19 @@ def test_validation_of_the_store_without_shapes_and_truthy_finds_the_same_proble
     assert keys[0] == keys[1]
     shapes = {shape for _file, _focus, shape, _message in keys[0]}
     assert {"hwsh:QA-sparseAtLeastDense", "hwsh:QA-onePreferred"} <= shapes, shapes
+
+
+def test_a_graph_above_core_max_still_gets_every_core_constraint(tmp_path: Path) -> None:
+    """``hwkg load`` above ``--core-max`` used to skip the core constraints (pyshacl could not
+    finish); compiled to SPARQL they run at any size, and nothing is reported skipped."""
+    home = generated_home(40, tmp_path / "home")
+    shutil.copy(CASES / "context.ttl", home / "graph" / "zz-context.ttl")
+    for case in CORE_CASES:
+        shutil.copy(CASES / "invalid" / f"{case}.ttl", home / "graph" / f"zz-{case}.ttl")
+    main, aside = ox.Store(), ox.Store()
+    loaded = staging.write(main, home, aside=aside)
+    outcome = check.check(main, home, loaded.files, loaded.triples, core_max=0)
+    assert not outcome.core_skipped
+    shapes = {p.shape for p in outcome.problems if p.severity == "Violation"}
+    assert {"hwsh:Offer-offerKind", "hwsh:Statement-rank", "hwsh:Chip-launchDate",
+            "hwsh:Source-url"} <= shapes, shapes

@@ -39,8 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.add_argument("--no-check", action="store_true",
                      help="skip SHACL validation (the files must still parse)")
     cmd.add_argument("--core-max", type=int, default=store_check.CORE_MAX, metavar="TRIPLES",
-                     help="data triples up to which loading also runs the SHACL core "
-                          "constraints (pyshacl); above, only the SPARQL constraints "
+                     help="data triples up to which SHACL core constraints that do not "
+                          "compile to SPARQL run in pyshacl (none of the bundled shapes'); "
+                          "above, they are skipped, and said so "
                           f"(default {store_check.CORE_MAX:,})")
     cmd.add_argument("--no-catalog", action="store_true",
                      help="do not build the GraphQL catalog into the store folder (the first "

@@ -66,10 +66,11 @@ def run(args: argparse.Namespace) -> int:
         print("hwkg validate: no .ttl files in the given folders", file=sys.stderr)
         return 2
     problems, count = check(given)
-    shown = [p for p in problems if args.warnings or p.severity == "Violation"]
+    # One line per distinct problem: two values breaking one rule of one node read the same.
+    shown = list(dict.fromkeys(p for p in problems if args.warnings or p.severity == "Violation"))
     for problem in shown:
         print(problem)
-    errors = sum(1 for p in problems if p.severity == "Violation")
+    errors = sum(1 for p in dict.fromkeys(problems) if p.severity == "Violation")
     if errors:
         print(f"hwkg validate: {errors} problem(s) in {count} file(s)", file=sys.stderr)
         return 1

@@ -157,8 +157,8 @@ def _validate(staged: staging.Staging, inputs: Inputs, loaded: staging.Loaded,
         raise InvalidGraph(violations)
     if outcome.core_skipped:
         return (f"SHACL-SPARQL constraints checked ({loaded.triples:,} data triples > "
-                f"--core-max {core_max:,}: the SHACL core constraints were not checked; run hwkg "
-                "validate for them)")
+                f"--core-max {core_max:,}: SHACL core constraints that do not compile to SPARQL "
+                "were not checked; run hwkg validate for them)")
     return "SHACL core and SHACL-SPARQL constraints checked"
 
 
@@ -301,14 +301,14 @@ def build(path: Path, home: Path | None = None, *, check: bool = True,
           overlap: bool = True) -> Meta:
     """Parse (and with ``check`` validate) the files and write a fresh store at ``path``.
 
-    Validation runs on the staged in-memory store (:mod:`hwkg.validation.check`: the SHACL
-    core constraints only up to ``core_max`` data triples), beside the disk write with
-    ``overlap`` and before it without (:func:`_write`); nothing is published unless it
-    passes. With ``with_catalog`` the GraphQL catalog is built and saved in the store's
-    folder (:mod:`hwkg.readmodel.saved`). Raises :class:`hwkg.core.problems.InvalidGraph`
-    and leaves ``path`` as it was when the files do not parse or conform. The store is
-    written in a folder of this process's own and renamed into place, so a concurrent
-    reader never sees a half-written store.
+    Validation runs on the staged in-memory store (:mod:`hwkg.validation.check`: core
+    constraints that do not compile to SPARQL only up to ``core_max`` data triples), beside
+    the disk write with ``overlap`` and before it without (:func:`_write`); nothing is
+    published unless it passes. With ``with_catalog`` the GraphQL catalog is built and saved
+    in the store's folder (:mod:`hwkg.readmodel.saved`). Raises
+    :class:`hwkg.core.problems.InvalidGraph` and leaves ``path`` as it was when the files do
+    not parse or conform. The store is written in a folder of this process's own and renamed
+    into place, so a concurrent reader never sees a half-written store.
     """
     inputs = Inputs.of(home)
     signature, version = inputs.signature, inputs.version

@@ -3,17 +3,15 @@
 The fast path (:func:`hwkg.serving.stores.build`) runs it on the in-memory staging store, before
 anything is written to disk: the same queries as on RocksDB, 4–7× faster.
 
-What :func:`check` runs, by size of the data graph (``data_triples``):
-
-* every SHACL-SPARQL constraint of the shapes (the cross-entity and QA rules, plausible
-  ranges), set-based on the store (:mod:`hwkg.validation.constraints`), over the data and ontology
-  graphs — at any size;
-* the SHACL core constraints (cardinality, datatype, ``sh:class``, ``sh:in`` …) in pyshacl,
-  the reference validator, over the data read back from the store — only up to
-  ``core_max`` data triples (pyshacl over the whole graph grows faster than linearly: 105 s
-  at 431k triples, and did not finish at 3.5M). Above it the core constraints are **not**
-  checked at load time; :func:`check` returns their absence as ``skipped`` so the caller says
-  so. (``hwkg validate`` still runs them; an import checks them on what it touches.)
+What :func:`check` runs, set-based on the store over the data and ontology graphs, at any
+size: every SHACL-SPARQL constraint of the shapes (the cross-entity and QA rules, plausible
+ranges; :mod:`hwkg.validation.constraints`) and every SHACL core constraint (cardinality,
+datatype, ``sh:class``, ``sh:in`` …) that compiles to SPARQL (:mod:`hwkg.validation.components`:
+all of the bundled shapes' do). A core constraint that does not compile runs in pyshacl, the
+reference validator, over the data read back from the store — only up to ``core_max`` data
+triples (pyshacl over the whole graph grows faster than linearly: 105 s at 431k triples, and
+did not finish at 3.5M); above it :func:`check` returns ``core_skipped`` so the caller says
+so.
 """
 
 from __future__ import annotations
@@ -28,9 +26,9 @@ from hwkg.core import resources
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
 from hwkg.core.problems import Problem
 from hwkg.turtle.parsing import read
-from hwkg.validation import constraints, neighbourhood
+from hwkg.validation import components, constraints, neighbourhood
 
-#: Data triples up to which the fast path also runs pyshacl's core constraints (≈ 5,000 chips).
+#: Data triples up to which core constraints that do not compile run in pyshacl (≈ 5,000 chips).
 CORE_MAX = 250_000
 
 
@@ -65,17 +63,25 @@ def check(store: ox.Store, home: Path, files: dict[str, str], data_triples: int,
     ``files`` maps each entity IRI to the file describing it, for the problems' file names.
     """
     # pyshacl is imported here, not above: opening a cached store (hwkg query) never needs it.
-    from hwkg.validation.shacl import problems_of, validate
+    from hwkg.validation.shacl import problems_of, pyshacl_problems
 
     shapes, _, _ = read(resources.turtle_files(home / "shapes"))
-    ontology, _, _ = read(resources.turtle_files(home / "ontology"))
     by_iri = {URIRef(k): v for k, v in files.items()}
-    if data_triples <= core_max:
-        return Outcome(validate(_data_graph(store), shapes, ontology, by_iri), False)
-    found = constraints.run(constraints.collect(shapes), store, scope(store))
+    graphs = scope(store)
+    plan = components.compiled(shapes, store, graphs)
+    found = constraints.run(constraints.collect(shapes) + plan.constraints, store, graphs)
+    if plan.has_residual and data_triples <= core_max:
+        # Some core constraint does not compile: pyshacl runs it over the whole data graph.
+        ontology, _, _ = read(resources.turtle_files(home / "ontology"))
+        data = _data_graph(store) + ontology
+        problems = problems_of(found, data, by_iri) + pyshacl_problems(data, plan.residual, by_iri)
+        return Outcome(_sorted(problems), False)
     nodes = {str(v.focus) for v in found} | {str(v.value) for v in found
                                              if isinstance(v.value, URIRef)}
     context = neighbourhood.around(store, nodes) if nodes else Graph()
-    problems = problems_of(found, context, by_iri)
-    problems.sort(key=lambda p: (p.file, p.focus or "", p.message))
-    return Outcome(problems, True)
+    return Outcome(_sorted(problems_of(found, context, by_iri)), plan.has_residual)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.severity != "Violation", p.file, p.focus or "",
+                                           p.message))

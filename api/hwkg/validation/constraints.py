@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -30,12 +31,18 @@ _VAR = re.compile(r"\{([?$])(\w+)\}")
 class Constraint:
     """One SPARQL constraint with its target, ready to run over a whole store."""
 
-    iri: URIRef
+    #: The shape (None for a blank-node shape, reported as an anonymous shape).
+    iri: URIRef | None
     #: The SPARQL pattern binding ``?this`` to the shape's focus nodes.
     target: str
     query: str
     message: str
     path: URIRef | None = None
+    #: The shape's ``sh:severity`` (its local name), "Violation" by default.
+    severity: str = "Violation"
+    #: For a query checking several shapes at once: each shape's part (its shape, message,
+    #: path, severity), which a row's ``?k`` (an index) names.
+    parts: tuple[Constraint, ...] = ()
 
 
 def _prefixes(shapes: Graph, holder: Node) -> str:
@@ -54,11 +61,17 @@ _TARGETS = {
 }
 
 
+def target_patterns(shapes: Graph, shape: Node) -> list[str]:
+    """One pattern binding ``?this`` per class, subjects-of and objects-of target of ``shape``
+    (a target naming a blank node is not one)."""
+    return [pattern.format(value.n3()) for kind, pattern in _TARGETS.items()
+            for value in shapes.objects(shape, kind) if isinstance(value, URIRef)]
+
+
 def target_pattern(shapes: Graph, shape: Node) -> str | None:
     """The pattern binding ``?this`` to ``shape``'s focus nodes; None when it has no target.
     Raises ValueError for a target this engine cannot run (its constraints would be lost)."""
-    patterns = [pattern.format(value.n3()) for kind, pattern in _TARGETS.items()
-                for value in shapes.objects(shape, kind) if isinstance(value, URIRef)]
+    patterns = target_patterns(shapes, shape)
     if len(patterns) > 1:
         raise ValueError(f"{shape}: SPARQL constraints need exactly one target, not {patterns}")
     if not patterns and next(shapes.objects(shape, SH.targetNode), None) is not None:
@@ -160,21 +173,36 @@ def _fill(message: str, row: ox.QuerySolution) -> str:
     return _VAR.sub(value, message)
 
 
+def query_scope(graphs: list[str] | None) -> dict[str, Any]:
+    """``Store.query`` arguments making the default graph the union of every graph, or of
+    the named ``graphs`` when given."""
+    if graphs is None:
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": [ox.NamedNode(g) for g in graphs]}
+
+
 def run(constraints: list[Constraint], store: ox.Store,
         graphs: list[str] | None = None) -> list[Violation]:
-    """Run each constraint once over ``store`` and collect its rows.
+    """Run each constraint once over ``store`` and collect its rows, each distinct
+    (constraint, focus, value, message) once.
 
     The default graph is the union of every graph, or of the named ``graphs`` when given
     (a full hwkg store also holds shapes and truthy graphs, which are not data).
     """
     found = []
-    scope: dict[str, object] = {"use_default_graph_as_union": True} if graphs is None else {
-        "default_graph": [ox.NamedNode(g) for g in graphs]}
-    for constraint in constraints:
-        for row in store.query(constraint.query, **scope):  # type: ignore[union-attr,arg-type]
+    seen: set[tuple[object, ...]] = set()
+    scope = query_scope(graphs)
+    for query in constraints:
+        for row in store.query(query.query, **scope):  # type: ignore[union-attr,arg-type]
             focus = _term(_get(row, "this"))
             if isinstance(focus, URIRef):
+                k = _get(row, "k")
+                constraint = query.parts[int(k.value)] if query.parts and k else query  # type: ignore[attr-defined]
                 # As SHACL-SPARQL says: without a ?value binding, the value is the focus node.
                 value = _term(_get(row, "value")) or (focus if constraint.path is None else None)
-                found.append(Violation(constraint, focus, value, _fill(constraint.message, row)))
+                message = _fill(constraint.message, row)
+                key = (constraint.iri, constraint.path, focus, value, message)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Violation(constraint, focus, value, message))
     return found

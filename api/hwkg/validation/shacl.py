@@ -1,9 +1,11 @@
 """SHACL validation reported as Problems that name file, focus node and shape.
 
-The core constraints (cardinality, datatype, class, in …) run in pyshacl, the reference
-validator, over the rdflib graph parsed from Turtle. The SPARQL-based constraints run
-set-based on Oxigraph (:mod:`hwkg.validation.constraints`), one query per constraint. Data must be
-skolemised first (:func:`hwkg.turtle.skolem.skolemize`) so statements have names in both engines.
+Every constraint runs set-based on Oxigraph, one query per constraint component: the core
+ones (cardinality, datatype, class, in …) compiled by :mod:`hwkg.validation.components`, the
+SPARQL-based ones by :mod:`hwkg.validation.constraints`. pyshacl, the reference validator,
+runs what does not compile, and every constraint when asked (``reference``: the tests
+compare the two). Data must be skolemised first (:func:`hwkg.turtle.skolem.skolemize`) so
+statements have names in both engines.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hwkg.core.namespaces import HW, compact
 from hwkg.core.problems import Problem
 from hwkg.turtle.parsing import owner_of
 from hwkg.turtle.skolem import is_skolem
-from hwkg.validation import constraints
+from hwkg.validation import components, constraints
 
 _IRI = re.compile(r"<?(https?://[^\s<>\"{}|^`]+)>?")
 
@@ -58,7 +60,8 @@ def _file_of(graph: Graph, focus: object, files: Mapping[URIRef, str]) -> str:
     return files.get(owner, "<graph>") if owner is not None else "<graph>"
 
 
-def _pyshacl(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+def pyshacl_problems(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+    """pyshacl's report of ``data`` against ``shapes``, as Problems."""
     _conforms, report, _text = shacl_validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
     )
@@ -97,16 +100,24 @@ def problems_of(violations: list[constraints.Violation], data: Graph,
             message=_message(data, v.message, v.value),
             focus=_label(data, v.focus),
             path=compact(str(v.constraint.path)) if v.constraint.path else None,
-            shape=compact(str(v.constraint.iri)),
+            shape=compact(str(v.constraint.iri)) if v.constraint.iri else "anonymous shape",
+            severity=v.constraint.severity,
         )
         for v in violations
     ]
 
 
-def _sparql(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+def _fast(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Problem]:
+    """Every constraint that compiles to SPARQL, run set-based on an Oxigraph copy of
+    ``data``; pyshacl for the core constraints that do not compile."""
     store = ox.Store()
     store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    return problems_of(constraints.run(constraints.collect(shapes), store), data, files)
+    plan = components.compiled(shapes, store)
+    found = constraints.run(constraints.collect(shapes) + plan.constraints, store)
+    problems = problems_of(found, data, files)
+    if plan.has_residual:
+        problems += pyshacl_problems(data, plan.residual, files)
+    return problems
 
 
 def validate(
@@ -121,13 +132,13 @@ def validate(
 
     ``files`` maps each subject IRI to the file that describes it, so each problem names a
     file. Returns the problems, violations first; an empty list means the data conforms.
-    With ``reference`` every constraint runs in pyshacl (slow; the tests compare the two).
+    Constraints run set-based on Oxigraph (:func:`_fast`); with ``reference`` every constraint
+    runs in pyshacl instead (slow; the tests compare the two).
     """
     graph = data + ontology
     if reference:
-        problems = _pyshacl(graph, shapes, files)
+        problems = pyshacl_problems(graph, shapes, files)
     else:
-        problems = _pyshacl(graph, constraints.core_shapes(shapes), files)
-        problems += _sparql(graph, shapes, files)
+        problems = _fast(graph, shapes, files)
     problems.sort(key=lambda p: (p.severity != "Violation", p.file, p.focus or "", p.message))
     return problems
