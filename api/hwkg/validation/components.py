@@ -2,10 +2,11 @@
 
 pyshacl checks the core constraints (cardinality, datatype, ``sh:class``, ``sh:in`` …) node
 by node in Python: three quarters of ``hwkg validate``'s time on the bundled graph, and too
-slow to run at all on large graphs. Here each constraint component of a shape becomes one
-query over the whole store that returns the focus nodes (and value nodes) violating it, with
-the shape's message: the results pyshacl reports (tests/validation/test_shape_cases.py runs
-both on every case, tests/validation/test_components.py on mutated graphs).
+slow to run at all on large graphs. Here each constraint component of a shape becomes a check
+over the whole store that finds the focus nodes (and value nodes) violating it, with the
+shape's message, and the checks of one target are merged into a few queries
+(:func:`merged`): the results pyshacl reports (tests/validation/test_shape_cases.py runs both
+on every case, tests/validation/test_components.py on feature cases and mutated graphs).
 
 What compiles: targets ``sh:targetClass`` (with ``rdfs:subClassOf*``), ``sh:targetSubjectsOf``,
 ``sh:targetObjectsOf`` and ``sh:targetNode``; paths that are one IRI; the components
