@@ -107,3 +107,31 @@ def test_every_invalid_case_is_reported_and_each_line_once() -> None:
     shapes = {VIOLATION_LINE.match(line).group("shape") for line in lines}  # type: ignore[union-attr]
     assert len(shapes) >= 40, sorted(shapes)
     assert f"hwkg validate: {len(lines)} problem(s)" in done.stderr
+
+
+@pytest.mark.parametrize("prop,bad", [("unifiedMemory", '"maybe"^^xsd:boolean'),
+                                      ("unifiedMemory", '"yes"^^xsd:boolean')])
+def test_an_invalid_boolean_is_reported_not_read_as_false(tmp_path: Path, prop: str,
+                                                          bad: str) -> None:
+    """rdflib writes an invalid boolean as "false"; the loader's normal literal forms once
+    took that form, so "maybe" loaded as false and passed. (Not a shape case: the cases are
+    read through rdflib, which makes the same change.)"""
+    case = tmp_path / "soc.ttl"
+    case.write_text(PREFIXES + f"""
+chip:test-soc a hw:SoC ; rdfs:label "Test SoC"@en , "测试 SoC"@zh ;
+    hw:vendor vendor:test-vendor ; prov:wasDerivedFrom src:test-source ;
+    hw:{prop} {bad} .
+""", encoding="utf-8")
+    done = hwkg("validate", str(CASES / "context.ttl"), str(case))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"hw:{prop}: Chip-{prop}:" in done.stdout, done.stdout
+
+
+PREFIXES = """@prefix hw: <https://w3id.org/hwkg/ontology#> .
+@prefix chip: <https://w3id.org/hwkg/id/chip/> .
+@prefix vendor: <https://w3id.org/hwkg/id/vendor/> .
+@prefix src: <https://w3id.org/hwkg/id/source/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""

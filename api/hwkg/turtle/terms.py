@@ -43,7 +43,10 @@ _CANONICAL = {
 
 @lru_cache(maxsize=200_000)
 def _rdflib_lexical(lexical: str, datatype: str) -> str:
-    return str(Literal(lexical, datatype=URIRef(datatype)))
+    literal = Literal(lexical, datatype=URIRef(datatype))
+    # An ill-typed literal keeps its form: rdflib writes an invalid boolean ("maybe") as
+    # "false", which would turn bad input into a valid value the shapes then pass.
+    return lexical if literal.ill_typed else str(literal)
 
 
 def normal(term: ox.Literal) -> ox.Literal:
