@@ -12,8 +12,10 @@ pyshacl.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,19 +183,36 @@ def query_scope(graphs: list[str] | None) -> dict[str, Any]:
     return {"default_graph": [ox.NamedNode(g) for g in graphs]}
 
 
+def threads() -> int:
+    """Threads to run constraint queries on: the CPUs this process may use, at most 8
+    (Oxigraph releases the GIL while it evaluates a query)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))
+
+
 def run(constraints: list[Constraint], store: ox.Store,
-        graphs: list[str] | None = None) -> list[Violation]:
+        graphs: list[str] | None = None, workers: int | None = None) -> list[Violation]:
     """Run each constraint once over ``store`` and collect its rows, each distinct
-    (constraint, focus, value, message) once.
+    (constraint, focus, value, message) once, in the order of ``constraints``.
 
     The default graph is the union of every graph, or of the named ``graphs`` when given
-    (a full hwkg store also holds shapes and truthy graphs, which are not data).
+    (a full hwkg store also holds shapes and truthy graphs, which are not data). The queries
+    run on ``workers`` threads (default :func:`threads`).
     """
+    scope = query_scope(graphs)
+
+    def rows(query: Constraint) -> list[ox.QuerySolution]:
+        return list(store.query(query.query, **scope))  # type: ignore[arg-type]
+
+    with ThreadPoolExecutor(max_workers=workers or threads()) as pool:
+        answers = list(pool.map(rows, constraints))
     found = []
     seen: set[tuple[object, ...]] = set()
-    scope = query_scope(graphs)
-    for query in constraints:
-        for row in store.query(query.query, **scope):  # type: ignore[union-attr,arg-type]
+    for query, solutions in zip(constraints, answers, strict=True):
+        for row in solutions:
             focus = _term(_get(row, "this"))
             if isinstance(focus, URIRef):
                 k = _get(row, "k")
