@@ -34,6 +34,12 @@ class Problem:
         return f"{self.file}: {subject}: {severity}{self.message} ({self.shape})"
 
 
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """``problems`` as they are reported: violations first, then by file, focus and message."""
+    return sorted(problems, key=lambda p: (p.severity != "Violation", p.file, p.focus or "",
+                                           p.message))
+
+
 class InvalidGraph(Exception):
     """Raised when input fails to parse or conform; carries every problem found."""
 

@@ -24,9 +24,9 @@ from rdflib import Graph, URIRef
 
 from hwkg.core import resources
 from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
-from hwkg.core.problems import Problem
+from hwkg.core.problems import Problem, in_order
 from hwkg.turtle.parsing import read
-from hwkg.validation import components, constraints, neighbourhood
+from hwkg.validation import components, neighbourhood
 
 #: Data triples up to which core constraints that do not compile run in pyshacl (≈ 5,000 chips).
 CORE_MAX = 250_000
@@ -67,21 +67,14 @@ def check(store: ox.Store, home: Path, files: dict[str, str], data_triples: int,
 
     shapes, _, _ = read(resources.turtle_files(home / "shapes"))
     by_iri = {URIRef(k): v for k, v in files.items()}
-    graphs = scope(store)
-    plan = components.compiled(shapes, store, graphs)
-    found = constraints.run(constraints.collect(shapes) + plan.constraints, store, graphs)
+    found, plan = components.run(shapes, store, scope(store))
     if plan.has_residual and data_triples <= core_max:
         # Some core constraint does not compile: pyshacl runs it over the whole data graph.
         ontology, _, _ = read(resources.turtle_files(home / "ontology"))
         data = _data_graph(store) + ontology
         problems = problems_of(found, data, by_iri) + pyshacl_problems(data, plan.residual, by_iri)
-        return Outcome(_sorted(problems), False)
+        return Outcome(in_order(problems), False)
     nodes = {str(v.focus) for v in found} | {str(v.value) for v in found
                                              if isinstance(v.value, URIRef)}
     context = neighbourhood.around(store, nodes) if nodes else Graph()
-    return Outcome(_sorted(problems_of(found, context, by_iri)), plan.has_residual)
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.severity != "Violation", p.file, p.focus or "",
-                                           p.message))
+    return Outcome(in_order(problems_of(found, context, by_iri)), plan.has_residual)

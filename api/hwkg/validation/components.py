@@ -36,7 +36,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from hwkg.validation.constraints import Constraint, core_shapes, query_scope
+from hwkg.validation import constraints
+from hwkg.validation.constraints import Constraint, Violation, core_shapes, query_scope
 
 #: Datatypes whose lexical forms Oxigraph checks (a cast to the type fails when invalid).
 CASTABLE = frozenset(XSD[name] for name in (
@@ -157,7 +158,8 @@ class Compiler:
         return test + ")"
 
     def value(self, predicate: Node, obj: Node, v: str) -> str:
-        """The condition one value component puts on node ``v``."""
+        """The condition one value component puts on node ``v`` (``sh:pattern`` needs its
+        shape's flags: :meth:`pattern`)."""
         shapes = self.shapes
         if predicate == SH["class"]:
             return f"EXISTS {{ {self.instance(v, obj)} }}"
@@ -172,8 +174,6 @@ class Compiler:
             return "(" + (" || ".join(members) or "false") + ")"
         if predicate == SH.hasValue:
             return f"sameTerm({v}, {_term(obj)})"
-        if predicate == SH.pattern:
-            return self.pattern(v, obj)
         if predicate in (SH.minLength, SH.maxLength):
             op = ">=" if predicate == SH.minLength else "<="
             return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {_int(obj)})"
@@ -490,6 +490,15 @@ def accepted(store: ox.Store, shapes: Graph,
 
 
 _SUBCLASSES = "SELECT DISTINCT ?sub WHERE {{ ?sub <{sub}>* {cls} }}"
+
+
+def run(shapes: Graph, store: ox.Store,
+        graphs: list[str] | None = None) -> tuple[list[Violation], Plan]:
+    """Every constraint of ``shapes`` that runs as SPARQL — the SHACL-SPARQL ones
+    (:mod:`hwkg.validation.constraints`) and the compiled core ones — over ``store`` (its
+    ``graphs``, else all): the violations, and the plan (whose residual pyshacl must run)."""
+    plan = compiled(shapes, store, graphs)
+    return constraints.run(constraints.collect(shapes) + plan.constraints, store, graphs), plan
 
 
 def compiled(shapes: Graph, store: ox.Store, graphs: list[str] | None = None) -> Plan:

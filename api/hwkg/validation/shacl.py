@@ -1,8 +1,8 @@
 """SHACL validation reported as Problems that name file, focus node and shape.
 
-Every constraint runs set-based on Oxigraph, one query per constraint component: the core
-ones (cardinality, datatype, class, in …) compiled by :mod:`hwkg.validation.components`, the
-SPARQL-based ones by :mod:`hwkg.validation.constraints`. pyshacl, the reference validator,
+Every constraint runs set-based on Oxigraph (:func:`hwkg.validation.components.run`): the
+core ones (cardinality, datatype, class, in …) compiled by :mod:`hwkg.validation.components`,
+the SPARQL-based ones by :mod:`hwkg.validation.constraints`. pyshacl, the reference validator,
 runs what does not compile, and every constraint when asked (``reference``: the tests
 compare the two). Data must be skolemised first (:func:`hwkg.turtle.skolem.skolemize`) so
 statements have names in both engines.
@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from hwkg.core.namespaces import HW, compact
-from hwkg.core.problems import Problem
+from hwkg.core.problems import Problem, in_order
 from hwkg.turtle.parsing import owner_of
 from hwkg.turtle.skolem import is_skolem
 from hwkg.validation import components, constraints
@@ -112,8 +112,7 @@ def _fast(data: Graph, shapes: Graph, files: Mapping[URIRef, str]) -> list[Probl
     ``data``; pyshacl for the core constraints that do not compile."""
     store = ox.Store()
     store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    plan = components.compiled(shapes, store)
-    found = constraints.run(constraints.collect(shapes) + plan.constraints, store)
+    found, plan = components.run(shapes, store)
     problems = problems_of(found, data, files)
     if plan.has_residual:
         problems += pyshacl_problems(data, plan.residual, files)
@@ -140,5 +139,4 @@ def validate(
         problems = pyshacl_problems(graph, shapes, files)
     else:
         problems = _fast(graph, shapes, files)
-    problems.sort(key=lambda p: (p.severity != "Violation", p.file, p.focus or "", p.message))
-    return problems
+    return in_order(problems)
