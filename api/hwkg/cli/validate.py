@@ -67,10 +67,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     problems, count = check(given)
     # One line per distinct problem: two values breaking one rule of one node read the same.
-    shown = list(dict.fromkeys(p for p in problems if args.warnings or p.severity == "Violation"))
-    for problem in shown:
-        print(problem)
-    errors = sum(1 for p in dict.fromkeys(problems) if p.severity == "Violation")
+    distinct = list(dict.fromkeys(problems))
+    for problem in distinct:
+        if args.warnings or problem.severity == "Violation":
+            print(problem)
+    errors = sum(1 for p in distinct if p.severity == "Violation")
     if errors:
         print(f"hwkg validate: {errors} problem(s) in {count} file(s)", file=sys.stderr)
         return 1

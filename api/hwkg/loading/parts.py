@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from hwkg.core import cpus
 from hwkg.core.namespaces import GRAPH_DATA
 from hwkg.core.problems import InvalidGraph, Problem
 from hwkg.loading import reading
@@ -59,11 +60,7 @@ class Part:
 
 def workers() -> int:
     """The processes a load may use: the CPUs this process may run on, at most 8."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(8, cpus))
+    return cpus.usable(8)
 
 
 def worth_it(files: list[Path]) -> bool:

@@ -12,7 +12,6 @@ pyshacl.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from hwkg.core import cpus
 from hwkg.turtle.terms import to_rdflib
 
 _VAR = re.compile(r"\{([?$])(\w+)\}")
@@ -63,17 +63,11 @@ _TARGETS = {
 }
 
 
-def target_patterns(shapes: Graph, shape: Node) -> list[str]:
-    """One pattern binding ``?this`` per class, subjects-of and objects-of target of ``shape``
-    (a target naming a blank node is not one)."""
-    return [pattern.format(value.n3()) for kind, pattern in _TARGETS.items()
-            for value in shapes.objects(shape, kind) if isinstance(value, URIRef)]
-
-
 def target_pattern(shapes: Graph, shape: Node) -> str | None:
     """The pattern binding ``?this`` to ``shape``'s focus nodes; None when it has no target.
     Raises ValueError for a target this engine cannot run (its constraints would be lost)."""
-    patterns = target_patterns(shapes, shape)
+    patterns = [pattern.format(value.n3()) for kind, pattern in _TARGETS.items()
+                for value in shapes.objects(shape, kind) if isinstance(value, URIRef)]
     if len(patterns) > 1:
         raise ValueError(f"{shape}: SPARQL constraints need exactly one target, not {patterns}")
     if not patterns and next(shapes.objects(shape, SH.targetNode), None) is not None:
@@ -186,11 +180,7 @@ def query_scope(graphs: list[str] | None) -> dict[str, Any]:
 def threads() -> int:
     """Threads to run constraint queries on: the CPUs this process may use, at most 8
     (Oxigraph releases the GIL while it evaluates a query)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(8, cpus))
+    return cpus.usable(8)
 
 
 def run(constraints: list[Constraint], store: ox.Store,
