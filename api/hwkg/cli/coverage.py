@@ -21,11 +21,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd = subparsers.add_parser("coverage", help="how complete the core figures are")
     cmd.add_argument("--format", choices=("text", "json"), default="text")
     cmd.add_argument("--missing", action="store_true", help="list the chips lacking each")
+    cmd.add_argument("--absent", action="store_true",
+                     help="list the chips whose value is stated absent")
     cmd.add_argument("--home", type=Path, help="folder with ontology/, shapes/, graph/")
     cmd.set_defaults(func=run)
 
 
-def _text(rows: list[coverage.Row], missing: bool) -> str:
+def _text(rows: list[coverage.Row], missing: bool, absent: bool = False) -> str:
     lines = [f"{'group':<12} {'property':<16} {'value':>6} {'absent':>7} {'neither':>8} "
              f"{'covered':>8} {'primary':>8}"]
     for row in rows:
@@ -34,6 +36,8 @@ def _text(rows: list[coverage.Row], missing: bool) -> str:
                      f"{len(row.missing):>8} {row.covered:>8.0%} {primary:>8}")
         if missing and row.missing:
             lines.append("    neither: " + ", ".join(row.missing))
+        if absent and row.absent:
+            lines.append("    absent: " + ", ".join(row.absent))
     return "\n".join(lines) + "\n"
 
 
@@ -47,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
         body = [row.as_json() for row in rows]
         sys.stdout.write(json.dumps(body, indent=1) + "\n")
     else:
-        sys.stdout.write(_text(rows, args.missing))
+        sys.stdout.write(_text(rows, args.missing, args.absent))
     return 0

@@ -61,11 +61,12 @@ class Row:
     def as_json(self) -> dict[str, object]:
         """The row as ``hwkg coverage --format json`` and ``/coverage.json`` give it: counts,
         the covered share, the primary-source count (None for non-figures) and the slugs of
-        the chips with neither a value nor a sourced absence."""
+        the chips with neither a value nor a sourced absence (``missing``) and of those whose
+        value is stated absent (``absentChips``)."""
         return {"group": self.group, "property": self.prop, "total": self.total,
                 "value": len(self.valued), "absent": len(self.absent), "covered": self.covered,
                 "primary": None if self.primary is None else len(self.primary),
-                "missing": self.missing}
+                "missing": self.missing, "absentChips": self.absent}
 
 
 def group_of(chip: Chip) -> str:
