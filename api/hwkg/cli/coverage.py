@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.set_defaults(func=run)
 
 
-def _text(rows: list[coverage.Row], missing: bool, absent: bool = False) -> str:
+def _text(rows: list[coverage.Row], missing: bool, absent: bool) -> str:
     lines = [f"{'group':<12} {'property':<16} {'value':>6} {'absent':>7} {'neither':>8} "
              f"{'covered':>8} {'primary':>8}"]
     for row in rows:
