@@ -103,11 +103,45 @@ def test_top_five_memory_per_dollar_on_the_graph(live_server: str, current: Snap
         if offer["currency"] != "USD":
             rate = inputs["exchangeRate"]["rate"]
             usd = usd / rate["rate"] if rate["fromCurrency"] == "USD" else usd * rate["rate"]
-        assert n["memoryPerDollar"]["value"] == pytest.approx(memory[n["id"]] / usd)
+        # The memory the price buys: the offer's configuration where it states one.
+        bought = inputs["memoryCapacity"]["offer"]
+        held = memory[bought["id"]] if bought else memory[n["id"]]
+        assert n["memoryPerDollar"]["value"] == pytest.approx(held / usd)
     # Nothing priced outside the top five beats the fifth.
     everyone = ask(live_server, TOP_FIVE_MEMORY_PER_DOLLAR.replace("first: 5", "first: 100"))
     rest = [n["memoryPerDollar"]["value"] for n in everyone["chips"]["nodes"][len(nodes):]]
     assert all(v <= values[-1] for v in rest)
+
+
+def test_memory_per_dollar_is_the_memory_the_price_buys(live_server: str,
+                                                         current: Snapshot) -> None:
+    """A unified-memory chip priced through a machine (a Mac's starting price): the memory of
+    the configuration the offer prices, never the chip's maximum over the cheapest price."""
+    rows = sparql_values(current, """
+        PREFIX hw: <https://w3id.org/hwkg/ontology#>
+        SELECT DISTINCT ?chip WHERE { ?chip hw:unifiedMemory true ;
+            ^hw:componentChip/^hw:component/^hw:offerFor ?offer }""")
+    chips = sorted(r[0] for r in rows)
+    memory = truthy(current, "memoryCapacity")
+    stated, unknown = 0, 0
+    for chip in chips:
+        got = ask(live_server, """query($id: ID!) { chip(id: $id) {
+            memoryPerDollar { value reason inputs { role value offer { id } } }
+            price { value inputs { entityId offer { id } } } } }""", id=chip)["chip"]
+        per, cost = got["memoryPerDollar"], got["price"]
+        if cost["value"] is None:
+            continue
+        offer = cost["inputs"][0]["offer"]["id"]
+        if offer in memory:
+            stated += 1
+            assert per["value"] == pytest.approx(memory[offer] / cost["value"])
+            held = [i for i in per["inputs"] if i["role"] == "memoryCapacity"]
+            assert held and held[0]["offer"] == {"id": offer}
+        elif cost["inputs"][0]["entityId"] != chip and chip in memory:  # via a machine
+            unknown += 1
+            assert per["value"] is None
+            assert "does not state the memory" in per["reason"], per
+    assert stated and unknown, (stated, unknown)
 
 
 def test_rocm_chips_with_at_least_1_tbps_on_the_graph(live_server: str,

@@ -84,10 +84,29 @@ def compute_prop(precision: str) -> str:
     return "compute" + precision.upper()
 
 
-def _per_price(cat: Catalog, quantity: Derived, entity_id: str, currency: str,
-               basis: PriceBasis) -> Derived:
-    """``quantity`` per unit of money (per money-hour on the cloud basis), naming the price."""
-    cost = price(cat, entity_id, currency, basis)
+def _per_price(cat: Catalog, chip: Entity, prop: str, currency: str, basis: PriceBasis,
+               sparse: bool = False) -> Derived:
+    """``prop`` per unit of money (per money-hour on the cloud basis), naming the price.
+
+    The quantity is the one the price buys: where the offer behind the price states ``prop``
+    for the configuration it prices (a Mac's base memory), that statement is used, not the
+    chip's. A unified-memory chip priced through a machine (a Mac, a mini PC) has its memory
+    chosen per configuration, so where that offer states no memory, memory per dollar is
+    unknown rather than the chip's maximum over the cheapest machine's price.
+    """
+    cost = price(cat, chip.id, currency, basis)
+    quantity = _stored(cat, chip, prop, sparse)
+    offer = next((i.offer for i in cost.inputs if i.offer is not None), None)
+    if offer is not None and best(offer, prop, sparse) is not None:
+        offered = _stored(cat, offer, prop, sparse)
+        quantity = replace(offered, inputs=[replace(i, offer=offer) for i in offered.inputs])
+    elif (offer is not None and prop == "memoryCapacity" and quantity.value is not None
+          and getattr(chip, "unified_memory", None) and offer.offer_for_id != chip.id):
+        why = (f"{chip.name}'s memory is chosen per machine and {offer.name} does not state "
+               f"the memory of the configuration it prices ({quantity.value:g} "
+               f"{quantity.unit} is the chip's maximum)")
+        return Derived(None, f"{quantity.unit}/{cost.unit}", why,
+                       quantity.inputs + cost.inputs)
     name = quantity.inputs[0].role if quantity.inputs else "quantity"
     unit = f"{quantity.unit}/{cost.unit}"
     m = metrics.per_price(quantity.value, cost.value, name, unit)
@@ -101,23 +120,20 @@ def _per_price(cat: Catalog, quantity: Derived, entity_id: str, currency: str,
 def memory_per_dollar(cat: Catalog, chip: Entity, currency: str = "USD",
                       basis: PriceBasis = PriceBasis.PURCHASE) -> Derived:
     """GB of memory per unit of currency (GB: the property's canonical unit)."""
-    memory = _stored(cat, chip, "memoryCapacity")
-    return _per_price(cat, memory, chip.id, currency, basis)
+    return _per_price(cat, chip, "memoryCapacity", currency, basis)
 
 
 def bandwidth_per_dollar(cat: Catalog, chip: Entity, currency: str = "USD",
                          basis: PriceBasis = PriceBasis.PURCHASE) -> Derived:
     """GB/s of memory bandwidth per unit of currency."""
-    bandwidth = _stored(cat, chip, "memoryBandwidth")
-    return _per_price(cat, bandwidth, chip.id, currency, basis)
+    return _per_price(cat, chip, "memoryBandwidth", currency, basis)
 
 
 def flops_per_dollar(cat: Catalog, chip: Entity, precision: str, sparse: bool = False,
                      currency: str = "USD",
                      basis: PriceBasis = PriceBasis.PURCHASE) -> Derived:
     """TFLOPS (TOPS for integer precisions) per unit of currency."""
-    compute = _stored(cat, chip, compute_prop(precision), sparse)
-    return _per_price(cat, compute, chip.id, currency, basis)
+    return _per_price(cat, chip, compute_prop(precision), currency, basis, sparse)
 
 
 def flops_per_watt(cat: Catalog, chip: Entity, precision: str, sparse: bool = False) -> Derived:

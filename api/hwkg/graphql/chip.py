@@ -217,7 +217,11 @@ class Chip(Bilingual):
         return D.price(cat(info), self.id, currency, price_basis)  # type: ignore[return-value]
 
     @strawberry.field(description="Memory per unit of money (GB per currency unit; per "
-                      "currency unit per hour with CLOUD_HOURLY). The inputs name the price.")
+                      "currency unit per hour with CLOUD_HOURLY). The inputs name the price, "
+                      "and the memory it buys: the offer's configuration where it states one "
+                      "(a Mac's starting price buys its base memory, not the chip's maximum); "
+                      "null for a unified-memory chip priced through a machine whose offer "
+                      "states no memory.")
     def memory_per_dollar(self, info: Info, currency: Currency = "USD",
                           price_basis: PriceBasis = PriceBasis.PURCHASE) -> DerivedMetric:
         return D.memory_per_dollar(cat(info), self, currency, price_basis)  # type: ignore
