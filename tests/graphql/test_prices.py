@@ -93,6 +93,19 @@ def test_a_chip_sold_only_inside_a_system_takes_its_price(ask: Ask) -> None:
     assert big["chip"]["fitsModel"] == {"fits": False, "devices": 2}
 
 
+def test_a_machine_price_buys_the_memory_its_offer_states(ask: Ask) -> None:
+    """The box's price buys its 64 GB base configuration, not the SoC's 128 GB maximum;
+    bandwidth, which the offer does not state, is the chip's."""
+    data = ask('''{ chip(id: "pt-soc") {
+        memoryPerDollar { value inputs { role value offer { id } } }
+        bandwidthPerDollar { value } } }''')["chip"]
+    assert data["memoryPerDollar"]["value"] == pytest.approx(64 / 4000)
+    memory = data["memoryPerDollar"]["inputs"][0]
+    assert memory["role"] == "memoryCapacity" and memory["value"] == 64
+    assert memory["offer"]["id"].endswith("/offer/pt-box-launch")
+    assert data["bandwidthPerDollar"]["value"] == pytest.approx(800 / 4000)
+
+
 def test_a_missing_figure_is_explained_with_the_chip_and_the_figure(ask: Ask) -> None:
     data = ask('''{ chip(id: "pt-mystery") { flopsPerDollar { value reason }
         absences { property kind note sources { title } } } }''')["chip"]
