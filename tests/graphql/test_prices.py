@@ -85,6 +85,7 @@ def test_purchase_offers_rank_launch_then_list_then_street_prices() -> None:
 def test_a_chip_sold_only_inside_a_system_takes_its_price(ask: Ask) -> None:
     data = ask('''{ chip(id: "pt-soc") { price { value reason inputs { role entityId } }
         fitsModel(parameters: 40e9) { fits devices neededGb deviceGb } } }''')["chip"]
+    # the box (4,000), not the dearer tower (7,000) whose IRI sorts first
     assert data["price"]["value"] == pytest.approx(4000)
     assert data["price"]["inputs"][0]["entityId"].endswith("/system/pt-box")
     # GPU-usable memory (96 GB), not the 128 GB of shared RAM, decides whether it fits

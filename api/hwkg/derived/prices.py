@@ -13,7 +13,9 @@ eight-GPU instance); the price per unit is the amount ÷ that count, derived her
 offer (with its count) is named in the inputs. A chip never sold alone (an SoC inside a
 Mac, a GPU only rented as part of an instance) takes the price of a system it is an
 accelerator of, ÷ the number of such accelerators in it, and the inputs name that system's
-offer. Prices in another currency use the dated exchange rate nearest the offer's date.
+offer; where several systems hold it, the cheapest per accelerator (a $3,999 Mac Studio, not
+a $6,999 Mac Pro). Prices in another currency use the dated exchange rate nearest the offer's
+date.
 The best offer is the preferred one, then launch MSRP before list price before street price
 (on-demand before reserved), newest first.
 """
@@ -110,7 +112,8 @@ PRICE_TABLES = 32
 def price(cat: Catalog, entity_id: str, currency: str = "USD",
           basis: PriceBasis = PriceBasis.PURCHASE) -> Derived:
     """The price of one unit of a chip or system (memoised): its own best offer of
-    ``basis``, else (for a chip) a system's it is an accelerator of."""
+    ``basis``, else (for a chip) the cheapest per accelerator of the systems it is the only
+    kind of accelerator of, each at its best offer."""
     table: dict[str, Derived] = cat.kept("price", (currency.upper(), basis), dict, PRICE_TABLES)
     found = table.get(entity_id)
     if found is None:
@@ -128,12 +131,17 @@ def _price(cat: Catalog, entity_id: str, currency: str, basis: PriceBasis) -> De
     own = offers_of(cat, entity_id, basis)
     if own:
         return replace(per_unit(cat, own[0], currency), unit=unit)
-    for system, count in _systems_as_accelerator(cat, entity_id):
-        found = offers_of(cat, system, basis)
-        if found:
-            via = per_unit(cat, found[0], currency, units=max(found[0].unit_count, 1) * count)
-            inputs = [replace(i, entity_id=system) for i in via.inputs]
-            return Derived(via.value, unit, via.reason, inputs)
+    via_systems = [(system, per_unit(cat, found[0], currency,
+                                     units=max(found[0].unit_count, 1) * count))
+                   for system, count in _systems_as_accelerator(cat, entity_id)
+                   if (found := offers_of(cat, system, basis))]
+    if via_systems:
+        # The cheapest way to get one: the lowest price per accelerator (IRI on a tie); a
+        # system whose price cannot be converted counts only when no other has a price.
+        system, via = min(via_systems, key=lambda sv: (sv[1].value is None,
+                                                       sv[1].value or 0.0, sv[0]))
+        inputs = [replace(i, entity_id=system) for i in via.inputs]
+        return Derived(via.value, unit, via.reason, inputs)
     what = ("no purchase offer (launch MSRP or street price)" if basis is PriceBasis.PURCHASE
             else "no cloud hourly offer")
     chip = cat.chips.get(entity_id)
@@ -144,7 +152,7 @@ def _price(cat: Catalog, entity_id: str, currency: str, basis: PriceBasis) -> De
 
 def _systems_as_accelerator(cat: Catalog, chip_id: str) -> list[tuple[str, int]]:
     """(system IRI, how many of the chip it holds) for systems where the chip is the only
-    kind of accelerator, best offers first by IRI (stable)."""
+    kind of accelerator, by system IRI."""
     found = []
     for system in cat.systems_with.get(chip_id, []):
         accel = [c for c in system.components if c.role is None or c.role.name != "HostCPURole"]
