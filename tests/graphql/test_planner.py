@@ -93,7 +93,7 @@ def test_rankings_name_every_chip_left_out(ask: Ask) -> None:
         excluded {{ chip {{ slug }} reason }} }} }}''')["trainingOptions"]
     assert [c["chip"]["slug"] for c in ranked["candidates"]] == ["pt-accel"]
     reasons = {e["chip"]["slug"]: e["reason"] for e in ranked["excluded"]}
-    assert set(reasons) == {"pt-mystery", "pt-soc"}
+    assert set(reasons) == {"pt-mystery", "pt-soc", "pt-soc-lite"}
     assert "not publish" in reasons["pt-mystery"] or "publishes no" in reasons["pt-mystery"]
     served = ask('''{ inferenceOptions(workload: {parameters: 7e9}, targetTokensPerSecond: 2000) {
         candidates { chip { slug } devices decodeUpperBound { value } }
@@ -102,4 +102,4 @@ def test_rankings_name_every_chip_left_out(ask: Ask) -> None:
         assert cand["decodeUpperBound"]["value"] >= 2000
     slugs = {c["chip"]["slug"] for c in served["candidates"]} | {
         e["chip"]["slug"] for e in served["excluded"]}
-    assert slugs == {"pt-accel", "pt-mystery", "pt-soc"}
+    assert slugs == {"pt-accel", "pt-mystery", "pt-soc", "pt-soc-lite"}

@@ -107,6 +107,19 @@ def test_a_machine_price_buys_the_memory_its_offer_states(ask: Ask) -> None:
     assert data["bandwidthPerDollar"]["value"] == pytest.approx(800 / 4000)
 
 
+def test_a_machine_price_that_states_no_memory_gives_no_memory_per_dollar(ask: Ask) -> None:
+    """The kiosk's offer does not say which configuration it prices: memory per dollar is
+    null with the reason, never the SoC's 32 GB over the kiosk's price; the price stands."""
+    data = ask('''{ chip(id: "pt-soc-lite") { price { value }
+        memoryPerDollar { value reason } bandwidthPerDollar { value } } }''')["chip"]
+    assert data["price"]["value"] == pytest.approx(1000)
+    assert data["memoryPerDollar"]["value"] is None
+    reason = data["memoryPerDollar"]["reason"]
+    assert "Pricetest SoC Lite" in reason and "does not state the memory" in reason, reason
+    assert "Pricetest Kiosk" in reason, reason
+    assert data["bandwidthPerDollar"]["value"] == pytest.approx(200 / 1000)
+
+
 def test_a_missing_figure_is_explained_with_the_chip_and_the_figure(ask: Ask) -> None:
     data = ask('''{ chip(id: "pt-mystery") { flopsPerDollar { value reason }
         absences { property kind note sources { title } } } }''')["chip"]
@@ -122,9 +135,9 @@ def test_filters_say_what_they_dropped_for_a_missing_value(ask: Ask) -> None:
     under = ask('''{ chips(where: {maxPower: {lt: 2000}}) { totalCount excludedMissing
         nodes { slug } } }''')["chips"]
     assert under["nodes"] == [{"slug": "pt-accel"}]
-    assert under["excludedMissing"] == 2  # pt-mystery and pt-soc have no power figure
+    assert under["excludedMissing"] == 3  # pt-mystery, pt-soc and pt-soc-lite have no power figure
     unknown = ask('{ chips(where: {maxPower: {isNull: true}}) { nodes { slug } } }')
-    assert [n["slug"] for n in unknown["chips"]["nodes"]] == ["pt-mystery", "pt-soc"]
+    assert [n["slug"] for n in unknown["chips"]["nodes"]] == ["pt-mystery", "pt-soc", "pt-soc-lite"]
 
 
 def test_an_order_item_with_two_keys_is_an_error(ask: Ask) -> None:
