@@ -28,6 +28,7 @@ serves that; the next start on ``PATH`` renames the newest up-to-date generation
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -36,6 +37,7 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,39 +164,40 @@ def _validate(staged: staging.Staging, inputs: Inputs, loaded: staging.Loaded,
     return "SHACL core and SHACL-SPARQL constraints checked"
 
 
-def _save_catalog(dump: staging.Dump, building: Path, version: str) -> None:
-    """Build the catalog from ``dump`` and save it in ``building`` (the child's target).
+def _save_catalog(read: Callable[[], catalog.Catalog], building: Path, note: Path) -> None:
+    """Build the catalog with ``read`` and save it in ``building`` (the child's target).
 
     The child prints nothing (a lock another thread held at the fork could block it): it
-    leaves its memory figures in the dump folder for the parent to report.
+    leaves its memory figures in ``note`` for the parent to report.
     """
-    made = catalog.of_triples(dump.triples(GRAPH_DATA), dump.triples(GRAPH_ONTOLOGY), version)
-    saved = catalog_file.write(building, made)
-    (dump.folder / _CHILD_NOTE).write_text(memory.usage())
+    saved = catalog_file.write(building, read())
+    note.write_text(memory.usage())
     raise SystemExit(0 if saved else 1)
 
 
 _CHILD_NOTE = "catalog-child.txt"
 
 
-def _catalog_start(dump: staging.Dump, building: Path,
-                   version: str) -> multiprocessing.process.BaseProcess:
-    """Start building and saving the catalog in a forked child process.
+def _catalog_start(read: Callable[[], catalog.Catalog], building: Path,
+                   note: Path) -> multiprocessing.process.BaseProcess:
+    """Start building (``read``, called in the child) and saving the catalog in a forked
+    child process.
 
     The catalog's Python objects (~1 GB at 4M triples, with the index they are built from)
     go back to the system when the child exits; in this process the freed arenas would stay
-    mapped. The fork happens before this process starts any thread or opens the disk store.
+    mapped. The fork happens before this process starts any thread of its own or opens the
+    disk store, so the child may read the staged in-memory store: its copy of the pages, as
+    they were at the fork, whatever the parent does with the store afterwards.
     """
     child = multiprocessing.get_context("fork").Process(
-        target=_save_catalog, args=(dump, building, version), name="hwkg-catalog")
+        target=_save_catalog, args=(read, building, note), name="hwkg-catalog")
     child.start()
     return child
 
 
-def _catalog_saved(child: multiprocessing.process.BaseProcess, dump: staging.Dump) -> bool:
+def _catalog_saved(child: multiprocessing.process.BaseProcess, note: Path) -> bool:
     """Wait for the catalog child; True when it saved the catalog."""
     child.join()
-    note = dump.folder / _CHILD_NOTE
     if note.is_file() and VERBOSE["on"]:
         print(f"hwkg load: GraphQL catalog process: {note.read_text()}", file=sys.stderr)
     return child.exitcode == 0
@@ -234,14 +237,16 @@ class _Checking:
 def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: int,
            with_catalog: bool, overlap: bool = True) -> ox.Store:
     """Staged in memory, dumped to N-Triples, validated (:mod:`hwkg.validation.check`), the
-    catalog built from the dump (in a child process) and the disk store written by
-    Oxigraph's bulk loader into ``building``, which the caller publishes only after this
-    returns: invalid data is never published, however the steps overlap.
+    catalog built (in a child process) and the disk store written by Oxigraph's bulk loader
+    into ``building``, which the caller publishes only after this returns: invalid data is
+    never published, however the steps overlap.
 
-    With ``overlap`` (the default) validation (a thread), the catalog (a child process) and
-    the bulk load run at the same time: faster on several cores, but the staged store, the
-    catalog and the bulk loader are then alive together. Without it they run one after the
-    other, validation first, for the lowest peak memory."""
+    With ``overlap`` (the default) the catalog child, forked as soon as the graph is staged,
+    reads its copy of the staged store while this process dumps it; then validation (a
+    thread) and the bulk load run beside it: faster on several cores, but the staged store,
+    the catalog and the bulk loader are alive together. Without it they run one after the
+    other, validation first, and the catalog is read back from the dump once the staged
+    store is dropped, for the lowest peak memory."""
     staged = staging.Staging()
     step = time.perf_counter()
     with gc_pause.paused():
@@ -252,19 +257,26 @@ def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: 
         step = _report(_validate(staged, inputs, loaded, core_max), step)
     folder = building.with_name(building.name + ".dump")
     shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    note = folder / _CHILD_NOTE
+    building.mkdir()
     child, checking = None, None
     try:
+        if with_catalog and overlap:
+            # The catalog reads the staged store itself (the child's copy at the fork), so
+            # it starts now, beside the dump, rather than after it: it is the longest step.
+            child = _catalog_start(functools.partial(catalog.of_store, staged.memory, version),
+                                   building, note)
         dump = staged.dump(folder, keep=check and overlap)
         if not (check and overlap):
             del staged
             memory.release()
         step = _report("dumped to N-Triples", step)
-        building.mkdir()
-        if with_catalog:
-            child = _catalog_start(dump, building, version)
-            if not overlap:
-                saved, child = _catalog_saved(child, dump), None
-                step = _report(_CATALOG_SAID[saved], step)
+        if with_catalog and not overlap:
+            read = functools.partial(catalog.of_triples, dump.triples(GRAPH_DATA),
+                                     dump.triples(GRAPH_ONTOLOGY), version)
+            saved = _catalog_saved(_catalog_start(read, building, note), note)
+            step = _report(_CATALOG_SAID[saved], step)
         checking = _Checking(staged, inputs, loaded, core_max) if check and overlap else None
         store = ox.Store(str(building))
         staging.persist(dump, store)
@@ -280,11 +292,12 @@ def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: 
             memory.release()
             step = _report(f"{said} (in {checking.took:.1f} s, beside the disk write)", step)
         if child is not None:
-            saved, child = _catalog_saved(child, dump), None
+            saved, child = _catalog_saved(child, note), None
             _report(_CATALOG_SAID[saved], step)
     finally:
-        if child is not None:  # something failed: the catalog is not wanted
+        if child is not None and child.is_alive():  # something failed: not wanted
             child.terminate()
+        if child is not None:
             child.join()
         if checking is not None:
             checking.thread.join()
@@ -292,7 +305,7 @@ def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: 
     return store
 
 
-_CATALOG_SAID = {True: "GraphQL catalog built from the dump and saved",
+_CATALOG_SAID = {True: "GraphQL catalog built and saved",
                  False: "GraphQL catalog NOT saved (the first server start builds it)"}
 
 
