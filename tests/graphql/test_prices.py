@@ -4,6 +4,8 @@ numbers make each expected value a hand computation)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pricing_support import Ask
@@ -129,6 +131,27 @@ def test_a_missing_figure_is_explained_with_the_chip_and_the_figure(ask: Ask) ->
     assert data["absences"] == [{"property": "computeBF16", "kind": "NotPublished",
                                  "note": "The datasheet lists no BF16 rate (fixture).",
                                  "sources": [{"title": "Pricetest datasheet (test fixture)"}]}]
+
+
+def test_a_figure_not_found_is_not_a_stated_absence(ask: Ask, pricing_home: Path) -> None:
+    """``hw:NotFound`` says what was searched, not that the vendor publishes nothing: the
+    reason says so, and coverage counts the chip as having neither, unlike ``NotPublished``."""
+    from hwkg.derived import coverage
+    from hwkg.derived.figures import missing_figure
+    from hwkg.loading.snapshot import load_snapshot
+    from hwkg.readmodel import cached
+
+    data = ask('{ chip(id: "pt-soc-lite") { absences { property kind note } } }')["chip"]
+    assert data["absences"] == [{"property": "maxPower", "kind": "NotFound",
+                                 "note": "The review read gives no power figure (fixture)."}]
+    cat = cached.for_snapshot(load_snapshot(pricing_home))
+    lite = next(c for c in cat.chips.values() if c.slug == "pt-soc-lite")
+    reason = missing_figure(lite, "maxPower")
+    assert "none was found in the sources read" in reason and "publishes no" not in reason
+    rows = {(r.group, r.prop): r for r in coverage.report(cat)}
+    assert "pt-soc-lite" in rows[("accelerator", "maxPower")].missing
+    assert "pt-soc-lite" not in rows[("accelerator", "maxPower")].absent
+    assert "pt-mystery" in rows[("accelerator", "computeBF16")].absent  # NotPublished counts
 
 
 def test_filters_say_what_they_dropped_for_a_missing_value(ask: Ask) -> None:

@@ -364,7 +364,16 @@ def test_ctrl_c_leaves_graph_consistent(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "hwkg", "import", "mlperf", str(V40),
                              "--graph-dir", str(folder), "--allow-rejected"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    # Interrupt once the import is at work: it has loaded MLCommons' scorer (pandas), which
+    # happens inside the command, past the interpreter's start. A fixed sleep raced a slow
+    # start under load (SIGINT before Python's handler: exit -2, not the command's 130).
+    maps = Path(f"/proc/{proc.pid}/maps")
+    deadline = time.monotonic() + 120
+    while (maps.exists() and proc.poll() is None and time.monotonic() < deadline
+           and "pandas" not in maps.read_text(errors="replace")):
+        time.sleep(0.05)
+    if not maps.exists():  # no /proc here: fall back to a pause
+        time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=300)
     after = snapshot(folder)

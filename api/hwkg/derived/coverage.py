@@ -6,8 +6,10 @@ Accelerators (GPUs, AI accelerators, SoCs, superchips other than CPU superchips)
 for what a buyer compares them by; CPUs for what a host CPU is chosen by. A price counts when
 the chip has a dated offer (purchase or cloud hourly) or inherits one from a system it is the
 only accelerator of (:mod:`hwkg.derived.prices`); a ``hw:noPublicPrice`` reason counts as a
-stated absence, not as a price. For figure properties a row also counts how many of the
-values cite a primary source, the first thing to improve where it is low.
+stated absence, not as a price; an absence of kind ``hw:NotFound`` (nothing found in the
+sources read) is not a stated absence, so its chip counts as having neither. For figure
+properties a row also counts how many of the values cite a primary source, the first thing
+to improve where it is low.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from hwkg.derived.prices import PriceBasis, price
 from hwkg.readmodel.catalog import Catalog, Chip
 
 ACCELERATOR_KINDS = ("GPU", "AIAccelerator", "SoC")
+#: Absence kinds that state the figure has no value. ``NotFound`` (nothing found in the
+#: sources read) says only what was searched: the chip stays among those with neither.
+STATED = frozenset({"NotPublished", "NotSupported"})
 #: Core properties per group: figure properties, or the relations/attributes named here.
 CORE: dict[str, tuple[str, ...]] = {
     "accelerator": ("memoryCapacity", "memoryBandwidth", "maxPower", "computeBF16",
@@ -118,7 +123,7 @@ def report(cat: Catalog) -> list[Row]:
         for prop in props:
             row = Row(group, prop, len(members), primary=None if prop in NOT_FIGURES else [])
             for chip in members:
-                absent = {p for p, _kind, _note, _src in chip.absences}
+                absent = {p for p, kind, _note, _src in chip.absences if kind in STATED}
                 if _has(cat, chip, prop):
                     row.valued.append(chip.slug)
                     if row.primary is not None and _primary(chip, prop):

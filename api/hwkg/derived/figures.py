@@ -73,6 +73,9 @@ def missing_figure(entity: Entity, prop: str, sparse: bool = False) -> str:
     qualifier = "sparse " if sparse else ("dense " if prop.startswith("compute") else "")
     for absent, kind, note, _sources in getattr(entity, "absences", []):
         if absent == prop:
+            if kind == "NotFound":
+                return (f"{entity.name} has no {qualifier}{prop}: none was found in the "
+                        f"sources read ({note})")
             said = "does not support it" if kind == "NotSupported" else "publishes no figure"
             return f"{entity.name} has no {qualifier}{prop}: the vendor {said} ({note})"
     if any(f.rank == "DEPRECATED" for f in entity.figures.get(prop, [])):

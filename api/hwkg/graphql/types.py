@@ -173,7 +173,9 @@ class DerivedMetric:
                  "capability the chip does not have.")
 class Absence:
     property: str = strawberry.field(description="The figure property, e.g. maxPower, computeFP8.")
-    kind: str = strawberry.field(description="NotPublished or NotSupported.")
+    kind: str = strawberry.field(description=(
+        "NotPublished, NotSupported or NotFound (nothing found in the sources read: a "
+        "statement about the search, not that the vendor publishes no figure)."))
     note: str = strawberry.field(description="What the source shows.")
     sources: list[Source] = strawberry.field(description="Where that is shown.")
 

@@ -122,7 +122,8 @@ def absences(cat: C.Catalog, iri: str, base: str) -> list[AbsenceRow]:
     chip = cat.chips.get(iri)
     if chip is None:
         return []
-    kinds = {"NotPublished": "not published", "NotSupported": "not supported"}
+    kinds = {"NotPublished": "not published", "NotSupported": "not supported",
+             "NotFound": "not found in the sources read"}
     return [AbsenceRow(Link(prop, href_of(HW + prop, base)), kinds.get(kind, kind), note,
                        _sources(cat, list(ids), base))
             for prop, kind, note, ids in chip.absences]

@@ -206,7 +206,7 @@ class Chip(Entity):
     alt_labels: list[str] = field(default_factory=list)
     #: Labels of the instruction sets the chip implements (x86-64, AVX2, AMX …).
     instruction_sets: list[str] = field(default_factory=list)
-    #: Sourced absences: (figure property, NotPublished/NotSupported, note, source IRIs).
+    #: Sourced absences: (figure property, NotPublished/NotSupported/NotFound, note, source IRIs).
     absences: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
 

@@ -85,7 +85,7 @@
     if (!f) {
       const absent = chip.absences.find(function (a) { return a.property === field; });
       if (absent) return el("td", { class: "missing" }, "— ", el("span", { class: "source" },
-        (absent.kind === "NotSupported" ? "not supported: " : "not published: ") + absent.note));
+        H.absenceKind(absent.kind) + ": " + absent.note));
       return el("td", { class: "missing", title: "the graph has no " + field + " statement for " + chip.name }, "—");
     }
     const others = disagreeing(chip, f);
@@ -142,7 +142,7 @@
     if (!chip.absences.length) return el("td", { class: "missing" }, "—");
     return el("td", {}, el("ul", { class: "offers" }, chip.absences.map(function (a) {
       return el("li", {}, el("strong", {}, a.property), " ",
-        a.kind === "NotSupported" ? "not supported" : "not published", ": ", a.note, sources(a.sources));
+        H.absenceKind(a.kind), ": ", a.note, sources(a.sources));
     })));
   }
 

@@ -101,8 +101,15 @@
     return source.url ? el("a", { href: source.url, rel: "noopener" }, title) : el("span", {}, title);
   }
 
+  /* An absence's kind in words: NotFound says only that the sources read gave no value. */
+  const ABSENCE_KINDS = { NotSupported: "not supported", NotPublished: "not published",
+    NotFound: "not found in the sources read" };
+  function absenceKind(kind) {
+    return ABSENCE_KINDS[kind] || kind;
+  }
+
   window.hwkg = {
     request: request, gql: gql, allNodes: allNodes, fmt: fmt, el: el, valueCell: valueCell,
-    chipHref: chipHref, sourceLink: sourceLink,
+    chipHref: chipHref, sourceLink: sourceLink, absenceKind: absenceKind,
   };
 })();

@@ -38,7 +38,7 @@
     }
     const absent = chip.absences.find(function (a) { return a.property === property; });
     if (absent) {
-      const kind = absent.kind === "NotSupported" ? "not supported" : "not published";
+      const kind = H.absenceKind(absent.kind);
       return { value: null, reason: property + " " + kind + ": " + absent.note };
     }
     return { value: null, reason: "the graph has no " + property + " statement for " + chip.name };
