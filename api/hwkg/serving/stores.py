@@ -257,11 +257,11 @@ def _write(inputs: Inputs, version: str, building: Path, check: bool, core_max: 
         step = _report(_validate(staged, inputs, loaded, core_max), step)
     folder = building.with_name(building.name + ".dump")
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
     note = folder / _CHILD_NOTE
-    building.mkdir()
     child, checking = None, None
     try:
+        folder.mkdir(parents=True)
+        building.mkdir()
         if with_catalog and overlap:
             # The catalog reads the staged store itself (the child's copy at the fork), so
             # it starts now, beside the dump, rather than after it: it is the longest step.
