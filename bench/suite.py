@@ -336,8 +336,8 @@ def phase_graphql(port: int, runs: int, seconds: float, latency_s: float,
     for _ in range(runs):
         gql.append(rate(port, "/graphql", gb.BODY, seconds, 8))
         plain.append(rate(port, "/bench/plain", gb.BODY, seconds, 8))
-    latencies = gb.uncached_latencies(port, 500, True, gb.QUERY, latency_s)
-    filtered = gb.uncached_latencies(port, 500, True, FILTERED, latency_s)
+    latencies = gb.uncached_latencies(port, 500, "alias", gb.QUERY, latency_s)
+    filtered = gb.uncached_latencies(port, 500, "alias", FILTERED, latency_s)
     g, p = statistics.median(gql), statistics.median(plain)
     p50, p99 = gb.percentile(latencies, 0.5), gb.percentile(latencies, 0.99)
     out = {

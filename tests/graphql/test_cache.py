@@ -106,3 +106,64 @@ def test_unexpected_resolver_errors_reach_clients_without_details() -> None:
     out = masked(ExecutionResult(data={"chip": None}, errors=[boom, mine]))
     assert [e["message"] for e in out["errors"]] == ["internal error", "invalid cursor 'x'"]
     assert out["errors"][0]["path"] == ["chip"] and "secret" not in str(out)
+
+
+def _counting_validate(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count graphql-core validation runs made by the endpoint."""
+    from hwkg.graphql import endpoint
+
+    calls: list[int] = []
+    real = endpoint.validate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(endpoint, "validate", counted)
+    monkeypatch.setattr(endpoint, "VALID", endpoint.ValidDocuments())
+    endpoint.parsed.cache_clear()
+    return calls
+
+
+def test_a_new_text_of_a_validated_document_is_not_validated_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hwkg.graphql.endpoint import parsed
+
+    calls = _counting_validate(monkeypatch)
+    query = "{ chips(first: 2) { nodes { name } } }"
+    texts = [query, f"# a comment\n{query}", query.replace(" ", "\n  ") + " # end",
+             "query { chips(first: 2) { nodes { name, } } }"]
+    for text in texts:
+        document, errors = parsed(text, 5000)
+        assert errors == ()
+    assert len(calls) == 1
+    other = "{ chips(first: 3) { nodes { name } } }"  # another document: validated
+    assert parsed(other, 5000)[1] == ()
+    assert len(calls) == 2
+
+
+def test_invalid_documents_are_checked_per_text_with_their_own_locations(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hwkg.graphql.endpoint import parsed
+
+    calls = _counting_validate(monkeypatch)
+    query = "{ chips { nodes { nosuchfield } } }"
+    assert parsed("{ chips { nodes { name } } }", 5000)[1] == ()
+    first = parsed(query, 5000)[1]
+    moved = parsed("\n\n" + query, 5000)[1]
+    assert first and moved and len(calls) == 3
+    assert "nosuchfield" in first[0].message
+    assert first[0].locations is not None and moved[0].locations is not None
+    assert moved[0].locations[0].line == first[0].locations[0].line + 2
+
+
+def test_valid_documents_are_bounded() -> None:
+    from graphql import parse, print_ast
+
+    from hwkg.graphql.endpoint import ValidDocuments
+
+    valid = ValidDocuments(size=2)
+    docs = [parse(f"{{ chips(first: {n}) {{ totalCount }} }}") for n in (1, 2, 3)]
+    for doc in docs:
+        assert valid.errors(doc) == ()
+    assert len(valid._forms) == 2 and print_ast(docs[0]) not in valid._forms

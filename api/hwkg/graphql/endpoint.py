@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -22,6 +24,7 @@ from graphql import (
     OperationType,
     execute,
     parse,
+    print_ast,
     validate,
 )
 from graphql.execution.values import get_variable_values
@@ -190,13 +193,48 @@ def _request_error(errors: list[GraphQLError]) -> RequestError:
     return RequestError(400, [dict(e.formatted) for e in errors], graphql_level=True)
 
 
+class ValidDocuments:
+    """The canonical forms (``print_ast``) of documents that passed validation, at most
+    ``size`` of them (least recently used first out).
+
+    Validation depends only on the document's syntax tree and the schema, never on its
+    layout, comments, variables or the graph, so a text that prints to a remembered form is
+    valid without running graphql-core's rules again. Documents with errors are not kept:
+    their errors carry the line and column of the text they came from.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._forms: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def errors(self, document: DocumentNode) -> tuple[GraphQLError, ...]:
+        """``document``'s validation errors against the schema; () when it is valid."""
+        form = print_ast(document)
+        with self._lock:
+            if form in self._forms:
+                self._forms.move_to_end(form)
+                return ()
+        errors = tuple(validate(graphql_schema(), document))
+        if not errors:
+            with self._lock:
+                self._forms[form] = None
+                while len(self._forms) > self.size:
+                    self._forms.popitem(last=False)
+        return errors
+
+
+VALID = ValidDocuments()
+
+
 @lru_cache(maxsize=1024)
 def parsed(query: str, max_tokens: int) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
     """The parsed document and its validation errors against the schema (memoised by text:
-    neither depends on variables or on the graph). Raises GraphQLError on a syntax error
+    neither depends on variables or on the graph; a new text of a document validated before
+    is not validated again, :class:`ValidDocuments`). Raises GraphQLError on a syntax error
     or when the document has more than ``max_tokens`` tokens."""
     document = parse(query, max_tokens=max_tokens)
-    return document, tuple(validate(graphql_schema(), document))
+    return document, VALID.errors(document)
 
 
 def prepare(params: Params, method: str, limits: Limits) -> tuple[DocumentNode, dict[str, Any]]:
