@@ -16,7 +16,7 @@ import pytest
 
 from hwkg.app import create_app
 from hwkg.core.settings import Settings
-from hwkg.graphql.cache import ResponseCache, make_key
+from hwkg.graphql.cache import BoundedLRU, ResponseCache, make_key
 from hwkg.loading.snapshot import GraphHolder, Snapshot, load_snapshot
 
 PACKAGE = Path(__file__).resolve().parents[2] / "api" / "hwkg" / "graphql"
@@ -121,36 +121,36 @@ def _counting_validate(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(endpoint, "validate", counted)
     monkeypatch.setattr(endpoint, "VALID", endpoint.ValidDocuments())
-    endpoint.parsed.cache_clear()
+    monkeypatch.setattr(endpoint, "DOCUMENTS", BoundedLRU(1024, 400_000, lambda k, _v: len(k[0])))
     return calls
 
 
 def test_a_new_text_of_a_validated_document_is_not_validated_again(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from hwkg.graphql.endpoint import parsed
+    from hwkg.graphql.endpoint import parsed, validated
 
     calls = _counting_validate(monkeypatch)
     query = "{ chips(first: 2) { nodes { name } } }"
     texts = [query, f"# a comment\n{query}", query.replace(" ", "\n  ") + " # end",
-             "query { chips(first: 2) { nodes { name, } } }"]
+             "query { chips(first: 2) { nodes { name, } } }", query]
     for text in texts:
-        document, errors = parsed(text, 5000)
-        assert errors == ()
+        assert validated(parsed(text, 5000)) == ()
     assert len(calls) == 1
     other = "{ chips(first: 3) { nodes { name } } }"  # another document: validated
-    assert parsed(other, 5000)[1] == ()
+    assert validated(parsed(other, 5000)) == ()
     assert len(calls) == 2
 
 
 def test_invalid_documents_are_checked_per_text_with_their_own_locations(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from hwkg.graphql.endpoint import parsed
+    from hwkg.graphql.endpoint import parsed, validated
 
     calls = _counting_validate(monkeypatch)
     query = "{ chips { nodes { nosuchfield } } }"
-    assert parsed("{ chips { nodes { name } } }", 5000)[1] == ()
-    first = parsed(query, 5000)[1]
-    moved = parsed("\n\n" + query, 5000)[1]
+    assert validated(parsed("{ chips { nodes { name } } }", 5000)) == ()
+    first = validated(parsed(query, 5000))
+    moved = validated(parsed("\n\n" + query, 5000))
+    assert validated(parsed(query, 5000)) == first  # the same text: its errors kept
     assert first and moved and len(calls) == 3
     assert "nosuchfield" in first[0].message
     assert first[0].locations is not None and moved[0].locations is not None
@@ -166,4 +166,53 @@ def test_valid_documents_are_bounded() -> None:
     docs = [parse(f"{{ chips(first: {n}) {{ totalCount }} }}") for n in (1, 2, 3)]
     for doc in docs:
         assert valid.errors(doc) == ()
-    assert len(valid._forms) == 2 and print_ast(docs[0]) not in valid._forms
+    assert len(valid.forms) == 2 and print_ast(docs[0]) not in valid.forms
+
+
+def test_bounded_lru_keeps_to_its_weight_budget() -> None:
+    cache: BoundedLRU[str, bytes] = BoundedLRU(size=10, budget=100, weigh=lambda _k, v: len(v))
+    for i in range(5):
+        cache.put(f"k{i}", b"x" * 30)
+    assert cache.weight <= 100 and len(cache) == 3  # the two oldest went for the weight
+    assert cache.get("k0") is None and cache.get("k4") == b"x" * 30
+    cache.put("huge", b"x" * 101)  # heavier than the whole budget: not kept, nothing evicted
+    assert "huge" not in cache and len(cache) == 3
+    cache.put("k4", b"y")  # replacing an entry replaces its weight
+    assert cache.weight == 61
+
+
+def test_response_cache_is_bounded_by_bytes() -> None:
+    cache = ResponseCache(size=100, budget=1_000)
+    for i in range(10):
+        cache.put(make_key("v", str(i), None, None, "json"), (200, b"x" * 300))
+    assert cache.weight <= 1_000 and len(cache) == 3
+
+
+def test_large_distinct_documents_do_not_grow_the_parse_cache_past_its_budget(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client sending many distinct large documents (each rejected later by the limits)
+    cannot make the endpoint keep their syntax trees beyond the budget."""
+    from hwkg.graphql import endpoint
+
+    calls = _counting_validate(monkeypatch)
+    fields = " ".join(f"a{i}: name" for i in range(1200))  # over the alias limit, still parsed
+    for k in range(60):
+        endpoint.parsed(f"{{ chips(first: 1) {{ nodes {{ {fields} }} }} }} # {k}", 5000)
+    assert endpoint.DOCUMENTS.weight <= 400_000
+    assert 0 < len(endpoint.DOCUMENTS) < 60
+    assert not calls  # parsing alone validates nothing
+
+
+def test_a_document_over_the_limits_is_refused_before_validation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """graphql-core's rules cost ~50 ms on 1,200 aliases; the alias limit answers first."""
+    from hwkg.graphql import endpoint
+    from hwkg.graphql.query_limits import LIMITS
+
+    calls = _counting_validate(monkeypatch)
+    fields = " ".join(f"a{i}: name" for i in range(1200))
+    params = endpoint.Params(f"{{ chips(first: 1) {{ nodes {{ {fields} }} }} }}", None, None)
+    with pytest.raises(endpoint.RequestError) as refused:
+        endpoint.prepare(params, "POST", LIMITS)
+    assert refused.value.status == 400 and "alias" in refused.value.errors[0]["message"]
+    assert not calls

@@ -11,10 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -34,7 +31,7 @@ from starlette.responses import HTMLResponse, Response
 
 from hwkg.core.settings import Settings
 from hwkg.graphql import page
-from hwkg.graphql.cache import ResponseCache, make_key
+from hwkg.graphql.cache import BoundedLRU, ResponseCache, make_key
 from hwkg.graphql.query_limits import LIMITS, Exceeded, Limits, check_document, count_tokens
 from hwkg.graphql.schema import graphql_schema
 from hwkg.readmodel import cached, catalog
@@ -194,8 +191,8 @@ def _request_error(errors: list[GraphQLError]) -> RequestError:
 
 
 class ValidDocuments:
-    """The canonical forms (``print_ast``) of documents that passed validation, at most
-    ``size`` of them (least recently used first out).
+    """The canonical forms (``print_ast``) of documents that passed validation: at most
+    ``size`` of them and ``budget`` characters in all (least recently used first out).
 
     Validation depends only on the document's syntax tree and the schema, never on its
     layout, comments, variables or the graph, so a text that prints to a remembered form is
@@ -203,44 +200,66 @@ class ValidDocuments:
     their errors carry the line and column of the text they came from.
     """
 
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._forms: OrderedDict[str, None] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, size: int = 4096, budget: int = 2_000_000) -> None:
+        self.forms: BoundedLRU[str, bool] = BoundedLRU(size, budget,
+                                                       lambda form, _valid: len(form))
 
     def errors(self, document: DocumentNode) -> tuple[GraphQLError, ...]:
         """``document``'s validation errors against the schema; () when it is valid."""
         form = print_ast(document)
-        with self._lock:
-            if form in self._forms:
-                self._forms.move_to_end(form)
-                return ()
+        if self.forms.get(form):
+            return ()
         errors = tuple(validate(graphql_schema(), document))
         if not errors:
-            with self._lock:
-                self._forms[form] = None
-                while len(self._forms) > self.size:
-                    self._forms.popitem(last=False)
+            self.forms.put(form, True)
         return errors
 
 
 VALID = ValidDocuments()
 
 
-@lru_cache(maxsize=1024)
-def parsed(query: str, max_tokens: int) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
-    """The parsed document and its validation errors against the schema (memoised by text:
-    neither depends on variables or on the graph; a new text of a document validated before
-    is not validated again, :class:`ValidDocuments`). Raises GraphQLError on a syntax error
-    or when the document has more than ``max_tokens`` tokens."""
-    document = parse(query, max_tokens=max_tokens)
-    return document, VALID.errors(document)
+@dataclass
+class Parsed:
+    """A parsed query text and, once :func:`validated` has run, its validation errors."""
+
+    document: DocumentNode
+    errors: tuple[GraphQLError, ...] | None = None
+
+
+#: Parsed documents by (text, token limit). A syntax tree takes about 120 bytes per
+#: character of its text (1.6 MB for a 13 KB query), so the cache is bounded by the texts'
+#: total length as well as by their number: 400,000 characters, about 50 MB of trees.
+#: Documents are kept whether or not they pass the limits checked later.
+DOCUMENTS: BoundedLRU[tuple[str, int], Parsed] = BoundedLRU(
+    1024, 400_000, lambda key, _parsed: len(key[0]))
+
+
+def parsed(query: str, max_tokens: int) -> Parsed:
+    """The parsed document of ``query`` (memoised by text, :data:`DOCUMENTS`). Raises
+    GraphQLError on a syntax error or when the document has more than ``max_tokens``
+    tokens."""
+    key = (query, max_tokens)
+    if (found := DOCUMENTS.get(key)) is not None:
+        return found
+    found = Parsed(parse(query, max_tokens=max_tokens))
+    DOCUMENTS.put(key, found)
+    return found
+
+
+def validated(entry: Parsed) -> tuple[GraphQLError, ...]:
+    """``entry``'s validation errors against the schema, worked out once per text (neither
+    depends on variables or on the graph) and not at all for a new text of a document that
+    passed before (:class:`ValidDocuments`). Called only once the request's limits passed:
+    graphql-core's rules cost up to ~100 ms on a document of a few thousand tokens."""
+    if entry.errors is None:
+        entry.errors = VALID.errors(entry.document)
+    return entry.errors
 
 
 def prepare(params: Params, method: str, limits: Limits) -> tuple[DocumentNode, dict[str, Any]]:
     """Parse, check limits, validate and coerce variables; raises RequestError."""
     try:
-        document, invalid = parsed(params.query, limits.max_tokens)
+        entry = parsed(params.query, limits.max_tokens)
     except GraphQLError as exc:
         if "tokens. Parsing aborted" in exc.message:
             try:
@@ -250,14 +269,14 @@ def prepare(params: Params, method: str, limits: Limits) -> tuple[DocumentNode, 
             over = Exceeded("token", max(count, limits.max_tokens + 1), limits.max_tokens)
             raise RequestError(400, [over.as_error()]) from None
         raise _request_error([exc]) from None
-    schema = graphql_schema()
+    schema, document = graphql_schema(), entry.document
     if exceeded := check_document(schema, document, params.variables, limits):
         raise RequestError(400, [e.as_error() for e in exceeded])
     operation = get_operation_ast(document, params.operation_name)
     if operation is not None and operation.operation != OperationType.QUERY and method != "POST":
         raise RequestError(405, [_error(f"{operation.operation.value} operations need POST")],
                            {"Allow": "POST"})
-    if invalid:
+    if invalid := validated(entry):
         raise _request_error(list(invalid))
     if operation is None:
         name = params.operation_name

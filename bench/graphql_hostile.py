@@ -1,0 +1,73 @@
+"""Large distinct GraphQL documents, each refused by the limits: what they cost the endpoint.
+
+    .venv/bin/python bench/graphql_hostile.py              # 1,024 documents (about a minute)
+    .venv/bin/python bench/graphql_hostile.py --documents 100
+
+Each document is distinct (a trailing comment), about 13 KB, with 1,200 aliases (the limit is
+50), and goes through ``hwkg.graphql.endpoint.prepare`` in process. Printed: the process's
+resident memory before and after (what the endpoint's caches kept), and the median CPU time
+per refused document against the median CPU time of graphql-core's parser alone on the same
+texts (the floor: a document must be parsed before its limits can be counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+
+from graphql import parse
+
+from hwkg.graphql import endpoint
+from hwkg.graphql.query_limits import LIMITS
+
+FIELDS = " ".join(f"a{i}: name" for i in range(1200))
+
+
+def text(k: int) -> str:
+    return f"{{ chips(first: 1) {{ nodes {{ {FIELDS} }} }} }} # {k}"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=1024)
+    args = parser.parse_args()
+    endpoint.prepare(endpoint.Params("{ chips { totalCount } }", None, None), "POST", LIMITS)
+    gc.collect()
+    before = rss_mb()
+    refused, parsing = [], []
+    for k in range(args.documents):
+        started = time.process_time()
+        try:
+            endpoint.prepare(endpoint.Params(text(k), None, None), "POST", LIMITS)
+        except endpoint.RequestError as exc:
+            assert exc.status == 400, exc.errors
+        else:
+            raise AssertionError("a document over the alias limit was accepted")
+        refused.append(time.process_time() - started)
+    gc.collect()
+    after = rss_mb()
+    for k in range(min(args.documents, 200)):
+        started = time.process_time()
+        parse(text(-k - 1), max_tokens=LIMITS.max_tokens)
+        parsing.append(time.process_time() - started)
+    cost, floor = statistics.median(refused) * 1000, statistics.median(parsing) * 1000
+    print(f"{args.documents} distinct refused documents of {len(text(0)):,} characters")
+    print(f"resident memory: {before:.0f} MB before, {after:.0f} MB after "
+          f"(+{after - before:.0f} MB kept)")
+    print(f"CPU per refused document, median: {cost:.1f} ms; graphql-core's parse alone "
+          f"{floor:.1f} ms; ratio {cost / floor:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
