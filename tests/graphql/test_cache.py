@@ -110,24 +110,24 @@ def test_unexpected_resolver_errors_reach_clients_without_details() -> None:
 
 def _counting_validate(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count graphql-core validation runs made by the endpoint."""
-    from hwkg.graphql import endpoint
+    from hwkg.graphql import documents
 
     calls: list[int] = []
-    real = endpoint.validate
+    real = documents.validate
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(endpoint, "validate", counted)
-    monkeypatch.setattr(endpoint, "VALID", endpoint.ValidDocuments())
-    monkeypatch.setattr(endpoint, "DOCUMENTS", BoundedLRU(1024, 400_000, lambda k, _v: len(k[0])))
+    monkeypatch.setattr(documents, "validate", counted)
+    monkeypatch.setattr(documents, "VALID", documents.ValidDocuments())
+    monkeypatch.setattr(documents, "DOCUMENTS", BoundedLRU(1024, 400_000, lambda k, _v: len(k[0])))
     return calls
 
 
 def test_a_new_text_of_a_validated_document_is_not_validated_again(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from hwkg.graphql.endpoint import parsed, validated
+    from hwkg.graphql.documents import parsed, validated
 
     calls = _counting_validate(monkeypatch)
     query = "{ chips(first: 2) { nodes { name } } }"
@@ -143,7 +143,7 @@ def test_a_new_text_of_a_validated_document_is_not_validated_again(
 
 def test_invalid_documents_are_checked_per_text_with_their_own_locations(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from hwkg.graphql.endpoint import parsed, validated
+    from hwkg.graphql.documents import parsed, validated
 
     calls = _counting_validate(monkeypatch)
     query = "{ chips { nodes { nosuchfield } } }"
@@ -160,7 +160,7 @@ def test_invalid_documents_are_checked_per_text_with_their_own_locations(
 def test_valid_documents_are_bounded() -> None:
     from graphql import parse, print_ast
 
-    from hwkg.graphql.endpoint import ValidDocuments
+    from hwkg.graphql.documents import ValidDocuments
 
     valid = ValidDocuments(size=2)
     docs = [parse(f"{{ chips(first: {n}) {{ totalCount }} }}") for n in (1, 2, 3)]
@@ -192,14 +192,14 @@ def test_large_distinct_documents_do_not_grow_the_parse_cache_past_its_budget(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A client sending many distinct large documents (each rejected later by the limits)
     cannot make the endpoint keep their syntax trees beyond the budget."""
-    from hwkg.graphql import endpoint
+    from hwkg.graphql import documents
 
     calls = _counting_validate(monkeypatch)
     fields = " ".join(f"a{i}: name" for i in range(1200))  # over the alias limit, still parsed
     for k in range(60):
-        endpoint.parsed(f"{{ chips(first: 1) {{ nodes {{ {fields} }} }} }} # {k}", 5000)
-    assert endpoint.DOCUMENTS.weight <= 400_000
-    assert 0 < len(endpoint.DOCUMENTS) < 60
+        documents.parsed(f"{{ chips(first: 1) {{ nodes {{ {fields} }} }} }} # {k}", 5000)
+    assert documents.DOCUMENTS.weight <= 400_000
+    assert 0 < len(documents.DOCUMENTS) < 60
     assert not calls  # parsing alone validates nothing
 
 

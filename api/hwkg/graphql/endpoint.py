@@ -20,9 +20,6 @@ from graphql import (
     GraphQLError,
     OperationType,
     execute,
-    parse,
-    print_ast,
-    validate,
 )
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
@@ -31,7 +28,8 @@ from starlette.responses import HTMLResponse, Response
 
 from hwkg.core.settings import Settings
 from hwkg.graphql import page
-from hwkg.graphql.cache import BoundedLRU, ResponseCache, make_key
+from hwkg.graphql.cache import ResponseCache, make_key
+from hwkg.graphql.documents import parsed, validated
 from hwkg.graphql.query_limits import LIMITS, Exceeded, Limits, check_document, count_tokens
 from hwkg.graphql.schema import graphql_schema
 from hwkg.readmodel import cached, catalog
@@ -188,72 +186,6 @@ async def request_params(request: Request, limits: Limits) -> Params:
 
 def _request_error(errors: list[GraphQLError]) -> RequestError:
     return RequestError(400, [dict(e.formatted) for e in errors], graphql_level=True)
-
-
-class ValidDocuments:
-    """The canonical forms (``print_ast``) of documents that passed validation: at most
-    ``size`` of them and ``budget`` characters in all (least recently used first out).
-
-    Validation depends only on the document's syntax tree and the schema, never on its
-    layout, comments, variables or the graph, so a text that prints to a remembered form is
-    valid without running graphql-core's rules again. Documents with errors are not kept:
-    their errors carry the line and column of the text they came from.
-    """
-
-    def __init__(self, size: int = 4096, budget: int = 2_000_000) -> None:
-        self.forms: BoundedLRU[str, bool] = BoundedLRU(size, budget,
-                                                       lambda form, _valid: len(form))
-
-    def errors(self, document: DocumentNode) -> tuple[GraphQLError, ...]:
-        """``document``'s validation errors against the schema; () when it is valid."""
-        form = print_ast(document)
-        if self.forms.get(form):
-            return ()
-        errors = tuple(validate(graphql_schema(), document))
-        if not errors:
-            self.forms.put(form, True)
-        return errors
-
-
-VALID = ValidDocuments()
-
-
-@dataclass
-class Parsed:
-    """A parsed query text and, once :func:`validated` has run, its validation errors."""
-
-    document: DocumentNode
-    errors: tuple[GraphQLError, ...] | None = None
-
-
-#: Parsed documents by (text, token limit). A syntax tree takes about 120 bytes per
-#: character of its text (1.6 MB for a 13 KB query), so the cache is bounded by the texts'
-#: total length as well as by their number: 400,000 characters, about 50 MB of trees.
-#: Documents are kept whether or not they pass the limits checked later.
-DOCUMENTS: BoundedLRU[tuple[str, int], Parsed] = BoundedLRU(
-    1024, 400_000, lambda key, _parsed: len(key[0]))
-
-
-def parsed(query: str, max_tokens: int) -> Parsed:
-    """The parsed document of ``query`` (memoised by text, :data:`DOCUMENTS`). Raises
-    GraphQLError on a syntax error or when the document has more than ``max_tokens``
-    tokens."""
-    key = (query, max_tokens)
-    if (found := DOCUMENTS.get(key)) is not None:
-        return found
-    found = Parsed(parse(query, max_tokens=max_tokens))
-    DOCUMENTS.put(key, found)
-    return found
-
-
-def validated(entry: Parsed) -> tuple[GraphQLError, ...]:
-    """``entry``'s validation errors against the schema, worked out once per text (neither
-    depends on variables or on the graph) and not at all for a new text of a document that
-    passed before (:class:`ValidDocuments`). Called only once the request's limits passed:
-    graphql-core's rules cost up to ~100 ms on a document of a few thousand tokens."""
-    if entry.errors is None:
-        entry.errors = VALID.errors(entry.document)
-    return entry.errors
 
 
 def prepare(params: Params, method: str, limits: Limits) -> tuple[DocumentNode, dict[str, Any]]:
