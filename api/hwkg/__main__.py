@@ -1,5 +1,3 @@
-import sys
+from hwkg.cli.main import entry
 
-from hwkg.cli.main import main
-
-sys.exit(main())
+entry()

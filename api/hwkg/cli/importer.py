@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from hwkg.core import resources
+from hwkg.core import interrupts, resources
 from hwkg.core.problems import Problem
 from hwkg.importers import csv_table, measured
 from hwkg.importers.report import Report
@@ -118,11 +118,14 @@ def _without_invalid(outputs: list[Output], problems: list[Problem],
 
 
 def interruptible(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn Ctrl-C into exit code 130 with a line saying the graph folder is consistent."""
+    """Turn Ctrl-C into exit code 130 with a line saying the graph folder is consistent; a
+    Ctrl-C swallowed by code in between (a bare ``except:``) still stops the run at its next
+    step (:mod:`hwkg.core.interrupts`)."""
 
     def wrapped(args: argparse.Namespace) -> int:
         try:
-            return run(args)
+            with interrupts.latched():
+                return run(args)
         except KeyboardInterrupt:
             print("hwkg import: interrupted; the graph folder is as before or fully updated, "
                   "never half-written", file=sys.stderr)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from hwkg import __version__
 from hwkg.core.problems import InvalidGraph
@@ -66,5 +68,21 @@ def _invalid(command: str, exc: InvalidGraph) -> int:
     return 1
 
 
+def entry() -> NoReturn:
+    """The ``hwkg`` console command: run :func:`main` and exit with its code.
+
+    A Ctrl-C that lands while the command is returning (its work done: an import has
+    written everything or nothing) exits 130 with a line on stderr, not with a traceback
+    or a death by signal; once the code is known, Ctrl-C is ignored while Python shuts down.
+    """
+    try:
+        code = main()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        print("hwkg: interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

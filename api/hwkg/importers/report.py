@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from hwkg.core import interrupts
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -121,6 +123,8 @@ class Progress:
         self._next = max(1, total // 10)
 
     def step(self, what: str = "") -> None:
+        """Count one step done; stops the run here if a Ctrl-C came during the step."""
+        interrupts.checkpoint()
         self.done += 1
         if self._tty:
             filled = 30 * self.done // max(self.total, 1)

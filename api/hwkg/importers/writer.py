@@ -29,7 +29,7 @@ from types import FrameType
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 
-from hwkg.core import resources
+from hwkg.core import interrupts, resources
 from hwkg.core.namespaces import ENTITY_KINDS, HW, ID
 from hwkg.core.problems import Problem
 from hwkg.importers.report import Report
@@ -235,6 +235,7 @@ def finish(outputs: list[Output], graph_dir: Path, report: Report, *, dry_run: b
         if before[output.path] == "unchanged" and output.path.endswith(".ttl"):
             parsed = parse_text(output.text, Path(output.path))
             output.kinds = kinds_of(parsed.graph) if parsed.graph is not None else Counter()
+    interrupts.checkpoint()  # a Ctrl-C swallowed while validating stops here, before writing
     states = before if dry_run else commit(outputs, graph_dir)
     for output in outputs:
         report.count(states[output.path], output.kinds, output.group)
