@@ -102,6 +102,23 @@ def test_a_thousand_aliases_are_refused(fixture_server: str) -> None:
     assert_alive(fixture_server)
 
 
+def test_repeated_fields_and_fragments_are_refused_before_validation(fixture_server: str) -> None:
+    """graphql-core compares every pair of same-named fields and every pair of fragments at
+    one place (1,000 copies of a field: a recursion error, "Validation aborted."); the field
+    merge limit names what was asked instead."""
+    copies = "{ chips { nodes { " + "name " * 1000 + "} } }"
+    r = post(fixture_server, {"query": copies})
+    assert_clear_error(r, 400, "field merge limit exceeded", "499500", "by 497500")
+    fragments = " ".join(f"fragment F{i} on Chip {{ slug }}" for i in range(100))
+    spread = "{ chips { nodes { " + " ".join(f"...F{i}" for i in range(100)) + " } } } "
+    r = post(fixture_server, {"query": spread + fragments})
+    assert_clear_error(r, 400, "field merge limit exceeded")
+    assert r.json()["errors"][0]["extensions"]["limit"] == "field merge"
+    few = "{ chips(first: 1) { nodes { " + "name " * 40 + "} } }"  # 780 pairs: allowed
+    assert "errors" not in post(fixture_server, {"query": few}).json()
+    assert_alive(fixture_server)
+
+
 def test_a_ten_megabyte_body_is_refused(fixture_server: str) -> None:
     padding = "#" + "x" * (10 * 1024 * 1024) + "\n"
     r = post(fixture_server, {"query": padding + "{ graphVersion }"})

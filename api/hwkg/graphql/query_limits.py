@@ -1,4 +1,4 @@
-"""Request limits: body size, tokens, depth, aliases, page size and an estimated cost.
+"""Request limits: body size, tokens, depth, aliases, page size, field merges and a cost.
 
 Each check returns :class:`Exceeded` naming the limit, the value found and the maximum,
 so the client learns which limit it hit and by how much. Introspection fields (``__schema``,
@@ -42,6 +42,7 @@ class Limits:
     default_page: int = 20
     max_cost: int = 100_000
     list_estimate: int = 10
+    max_merges: int = 2_000
 
 
 LIMITS = Limits()
@@ -150,21 +151,61 @@ class _Walker:
             deepest = max(deepest, d)
         return deepest, cost
 
+    def spreads(self, selection: SelectionSetNode | None, seen: frozenset[str]) -> set[str]:
+        """Names of the fragments spread at this level (through inline fragments and the
+        fragments those spread), each once."""
+        names: set[str] = set()
+        for sel in selection.selections if selection else ():
+            if isinstance(sel, InlineFragmentNode):
+                names |= self.spreads(sel.selection_set, seen)
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen | names:
+                names.add(sel.name.value)
+                frag = self.fragments.get(sel.name.value)
+                if frag is not None:
+                    names |= self.spreads(frag.selection_set, seen | names)
+        return names
+
+    def merges(self, sets: list[tuple[SelectionSetNode, frozenset[str]]], stop: int) -> int:
+        """The comparisons validation makes to check that fields can merge, counted before
+        it starts; stops counting past ``stop``. graphql-core's OverlappingFieldsCanBeMerged
+        compares every pair of same-named fields at one place, fragments inlined and the
+        sub-selections of same-named fields taken together (1,000 copies of one field:
+        ~500,000 pairs, then a recursion error), and every pair of fragments spread at one
+        place (300 one-field fragments: ~0.4 s). Each such pair counts one."""
+        groups: dict[str, list[tuple[FieldNode, frozenset[str]]]] = {}
+        names: set[str] = set()
+        for selection, seen in sets:
+            names |= self.spreads(selection, seen)
+            for node, above in self.fields(selection, seen):
+                groups.setdefault((node.alias or node.name).value, []).append((node, above))
+        total = len(names) * (len(names) - 1) // 2
+        for group in groups.values():
+            if total > stop:
+                break
+            total += len(group) * (len(group) - 1) // 2
+            inner = [(node.selection_set, above) for node, above in group
+                     if node.selection_set is not None]
+            if inner and total <= stop:
+                total += self.merges(inner, stop - total)
+        return total
+
 
 def check_document(schema: GraphQLSchema, document: DocumentNode,
                    variables: dict[str, Any] | None, limits: Limits = LIMITS) -> list[Exceeded]:
     """Depth, alias, page-size and cost limits over every operation in ``document``.
 
     Cost: 1 per field, times the items it runs for: a connection's ``first`` (default page
-    size), an estimated ``list_estimate`` items per plain list field.
+    size), an estimated ``list_estimate`` items per plain list field. Merges: pairs of
+    same-named fields validation must compare (:meth:`_Walker.merges`).
     """
     found: list[Exceeded] = []
     walker = _Walker(schema, document, variables or {}, limits)
-    depth = cost = 0
+    depth = cost = merges = 0
     for op in document.definitions:
         if isinstance(op, OperationDefinitionNode):
             d, c = walker.measure(op.selection_set, schema.query_type)
             depth, cost = max(depth, d), cost + c
+            merges += walker.merges([(op.selection_set, frozenset())], limits.max_merges)
     if depth > limits.max_depth:
         found.append(Exceeded("depth", depth, limits.max_depth))
     if walker.aliases > limits.max_aliases:
@@ -173,4 +214,6 @@ def check_document(schema: GraphQLSchema, document: DocumentNode,
         found.append(Exceeded("page size", max(walker.pages), limits.max_page))
     if cost > limits.max_cost:
         found.append(Exceeded("cost", cost, limits.max_cost))
+    if merges > limits.max_merges:
+        found.append(Exceeded("field merge", merges, limits.max_merges))
     return found
