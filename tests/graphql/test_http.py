@@ -114,6 +114,8 @@ def test_repeated_fields_and_fragments_are_refused_before_validation(fixture_ser
     r = post(fixture_server, {"query": spread + fragments})
     assert_clear_error(r, 400, "field merge limit exceeded")
     assert r.json()["errors"][0]["extensions"]["limit"] == "field merge"
+    unused = "{ graphVersion } fragment F on Chip { " + "name " * 1000 + "}"  # never spread
+    assert_clear_error(post(fixture_server, {"query": unused}), 400, "field merge limit")
     few = "{ chips(first: 1) { nodes { " + "name " * 40 + "} } }"  # 780 pairs: allowed
     assert "errors" not in post(fixture_server, {"query": few}).json()
     assert_alive(fixture_server)

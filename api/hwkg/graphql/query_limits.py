@@ -196,7 +196,8 @@ def check_document(schema: GraphQLSchema, document: DocumentNode,
 
     Cost: 1 per field, times the items it runs for: a connection's ``first`` (default page
     size), an estimated ``list_estimate`` items per plain list field. Merges: pairs of
-    same-named fields validation must compare (:meth:`_Walker.merges`).
+    same-named fields, and of fragments, validation must compare (:meth:`_Walker.merges`),
+    in every operation and in every fragment as defined.
     """
     found: list[Exceeded] = []
     walker = _Walker(schema, document, variables or {}, limits)
@@ -206,6 +207,10 @@ def check_document(schema: GraphQLSchema, document: DocumentNode,
             d, c = walker.measure(op.selection_set, schema.query_type)
             depth, cost = max(depth, d), cost + c
             merges += walker.merges([(op.selection_set, frozenset())], limits.max_merges)
+        elif isinstance(op, FragmentDefinitionNode):  # validation compares inside every
+            # fragment as defined, even one no operation spreads
+            merges += walker.merges([(op.selection_set, frozenset({op.name.value}))],
+                                    limits.max_merges)
     if depth > limits.max_depth:
         found.append(Exceeded("depth", depth, limits.max_depth))
     if walker.aliases > limits.max_aliases:
