@@ -3,16 +3,19 @@
     .venv/bin/python bench/graphql_hostile.py              # 1,024 documents (about a minute)
     .venv/bin/python bench/graphql_hostile.py --documents 100
     .venv/bin/python bench/graphql_hostile.py --kind merges --documents 100
+    .venv/bin/python bench/graphql_hostile.py --kind fanout --documents 100
 
 Each document is distinct (a trailing comment) and goes through
 ``hwkg.graphql.endpoint.prepare`` in process. ``--kind aliases`` (default): about 13 KB with
 1,200 aliases (the limit is 50). ``--kind merges``: 300 one-field fragments spread in one
 place, within the token and alias limits but over the field merge limit (44,850 pairs of
-fragments against 2,000). Printed: the process's resident memory before and after (what the
-endpoint's caches kept), and the median CPU time per refused document against the median
-CPU time of graphql-core's parser alone on the same texts (the floor: a document must be
-parsed before its limits can be counted); for ``merges`` also graphql-core's validation of
-the same documents (what each cost before the limit refused it first).
+fragments against 2,000). ``--kind fanout``: 18 levels of fragments that each spread the
+next one twice (557 tokens standing for 2^18 paths), over the expanded-field limit.
+Printed: the process's resident memory before and after (what the endpoint's caches kept),
+and the median CPU time per refused document against the median CPU time of graphql-core's
+parser alone on the same texts (the floor: a document must be parsed before its limits can
+be counted); for ``merges`` also graphql-core's validation of the same documents (what each
+cost before the limit refused it first).
 """
 
 from __future__ import annotations
@@ -32,12 +35,17 @@ FIELDS = " ".join(f"a{i}: name" for i in range(1200))
 SCALARS = ("name", "slug", "launchDate", "launchDatePrecision")
 FRAGMENTS = (" ".join(f"...F{i}" for i in range(300)) + " } } } "
              + " ".join(f"fragment F{i} on Chip {{ {SCALARS[i % 4]} }}" for i in range(300)))
+FANOUT = (" ".join(f"fragment F{i} on Chip {{ vendor {{ chips {{ nodes {{ ...F{i + 1} }} }} }} "
+                   f"maker: vendor {{ chips {{ nodes {{ ...F{i + 1} }} }} }} }}" for i in range(18))
+          + " fragment F18 on Chip { name }")
 KIND = "aliases"
 
 
 def text(k: int) -> str:
     if KIND == "merges":
         return f"{{ chips(first: 1) {{ nodes {{ {FRAGMENTS} # {k}"
+    if KIND == "fanout":
+        return f"{{ chips {{ nodes {{ ...F0 }} }} }} {FANOUT} # {k}"
     return f"{{ chips(first: 1) {{ nodes {{ {FIELDS} }} }} }} # {k}"
 
 
@@ -52,7 +60,7 @@ def rss_mb() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=1024)
-    parser.add_argument("--kind", choices=("aliases", "merges"), default="aliases")
+    parser.add_argument("--kind", choices=("aliases", "merges", "fanout"), default="aliases")
     args = parser.parse_args()
     global KIND
     KIND = args.kind

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -118,6 +119,23 @@ def test_repeated_fields_and_fragments_are_refused_before_validation(fixture_ser
     assert_clear_error(post(fixture_server, {"query": unused}), 400, "field merge limit")
     few = "{ chips(first: 1) { nodes { " + "name " * 40 + "} } }"  # 780 pairs: allowed
     assert "errors" not in post(fixture_server, {"query": few}).json()
+    assert_alive(fixture_server)
+
+
+def test_fragments_that_double_at_each_level_are_refused_quickly(fixture_server: str) -> None:
+    """Each fragment spreads the next twice: 40 levels in a few hundred tokens stand for
+    2^40 fields. The limits' own walk stops at the expanded-field limit (it took 1.5 s at
+    18 levels before it had one, doubling with each level) and says so."""
+    levels = " ".join(f"fragment F{i} on Chip {{ vendor {{ chips {{ nodes {{ ...F{i + 1} }} }} }} "
+                      f"maker: vendor {{ chips {{ nodes {{ ...F{i + 1} }} }} }} }}"
+                      for i in range(40))
+    query = "{ chips { nodes { ...F0 } } } " + levels + " fragment F40 on Chip { name }"
+    started = time.monotonic()
+    r = post(fixture_server, {"query": query})
+    assert time.monotonic() - started < 30  # a bound on a hang, not a timing
+    assert_clear_error(r, 400, "expanded field limit exceeded", "counting stopped")
+    error = r.json()["errors"][0]["extensions"]
+    assert error["limit"] == "expanded field" and error["valueIsLowerBound"] is True
     assert_alive(fixture_server)
 
 

@@ -1,4 +1,5 @@
-"""Request limits: body size, tokens, depth, aliases, page size, field merges and a cost.
+"""Request limits: body size, tokens, depth, aliases, page size, field merges, fields after
+fragments are expanded, and an estimated cost.
 
 Each check returns :class:`Exceeded` naming the limit, the value found and the maximum,
 so the client learns which limit it hit and by how much. Introspection fields (``__schema``,
@@ -7,6 +8,7 @@ so the client learns which limit it hit and by how much. Introspection fields (`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,10 +45,10 @@ class Limits:
     max_cost: int = 100_000
     list_estimate: int = 10
     max_merges: int = 2_000
+    max_expanded: int = 10_000
 
 
 LIMITS = Limits()
-
 
 @dataclass(frozen=True)
 class Exceeded:
@@ -55,16 +57,23 @@ class Exceeded:
     limit: str
     value: int
     maximum: int
+    #: True when counting stopped at the limit, so ``value`` is only a lower bound.
+    stopped: bool = False
 
     @property
     def message(self) -> str:
+        if self.stopped:
+            return (f"{self.limit} limit exceeded: over the maximum {self.maximum} "
+                    "(counting stopped there)")
         return (f"{self.limit} limit exceeded: {self.value} is over the maximum "
                 f"{self.maximum} by {self.value - self.maximum}")
 
     def as_error(self) -> dict[str, Any]:
-        return {"message": self.message, "extensions": {
-            "code": "LIMIT_EXCEEDED", "limit": self.limit, "value": self.value,
-            "maximum": self.maximum}}
+        extensions: dict[str, Any] = {"code": "LIMIT_EXCEEDED", "limit": self.limit,
+                                      "value": self.value, "maximum": self.maximum}
+        if self.stopped:
+            extensions["valueIsLowerBound"] = True
+        return {"message": self.message, "extensions": extensions}
 
 
 def count_tokens(query: str, stop_after: int) -> int:
@@ -78,8 +87,15 @@ def count_tokens(query: str, stop_after: int) -> int:
     return count
 
 
+class _TooLarge(Exception):
+    """Raised by :class:`_Walker` once fragments expand to more fields than allowed."""
+
+
 class _Walker:
-    """Walks one operation (following fragments once per path) to measure it."""
+    """Walks one operation (following fragments once per path) to measure it. Every field
+    met with fragments inlined counts against ``max_expanded``: fragments that spread
+    others twice double at each level, so a few hundred tokens can stand for millions of
+    fields, and the walk stops there instead of following them."""
 
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any],
                  limits: Limits):
@@ -89,6 +105,7 @@ class _Walker:
         self.variables, self.limits = variables, limits
         self.aliases = 0
         self.pages: list[int] = []
+        self.expanded = 0
 
     def _first(self, node: FieldNode) -> int | None:
         for arg in node.arguments or ():
@@ -102,16 +119,20 @@ class _Walker:
                 return found if isinstance(found, int) else None
         return None
 
-    def fields(self, selection: SelectionSetNode | None,
-               seen: frozenset[str]) -> list[tuple[FieldNode, frozenset[str]]]:
-        """Fields of a selection set with fragments inlined, each with the fragments above it."""
+    def fields(self, selection: SelectionSetNode | None, seen: frozenset[str],
+               follow: bool = True) -> list[tuple[FieldNode, frozenset[str]]]:
+        """Fields of a selection set with fragments inlined (spreads only when ``follow``),
+        each with the fragments above it."""
         out: list[tuple[FieldNode, frozenset[str]]] = []
         for sel in selection.selections if selection else ():
             if isinstance(sel, FieldNode):
+                self.expanded += 1
+                if self.expanded > self.limits.max_expanded:
+                    raise _TooLarge
                 out.append((sel, seen))
             elif isinstance(sel, InlineFragmentNode):
-                out += self.fields(sel.selection_set, seen)
-            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
+                out += self.fields(sel.selection_set, seen, follow)
+            elif isinstance(sel, FragmentSpreadNode) and follow and sel.name.value not in seen:
                 frag = self.fragments.get(sel.name.value)
                 if frag is not None:
                     out += self.fields(frag.selection_set, seen | {sel.name.value})
@@ -151,32 +172,32 @@ class _Walker:
             deepest = max(deepest, d)
         return deepest, cost
 
-    def spreads(self, selection: SelectionSetNode | None, seen: frozenset[str]) -> set[str]:
-        """Names of the fragments spread at this level (through inline fragments and the
-        fragments those spread), each once."""
-        names: set[str] = set()
+    def spreads(self, selection: SelectionSetNode | None, names: set[str], cap: int) -> None:
+        """Add to ``names`` the fragments spread directly at this level (or in its inline
+        fragments), as graphql-core collects them; stops once ``names`` holds over ``cap``."""
         for sel in selection.selections if selection else ():
+            if len(names) > cap:
+                return
             if isinstance(sel, InlineFragmentNode):
-                names |= self.spreads(sel.selection_set, seen)
-            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen | names:
+                self.spreads(sel.selection_set, names, cap)
+            elif isinstance(sel, FragmentSpreadNode):
                 names.add(sel.name.value)
-                frag = self.fragments.get(sel.name.value)
-                if frag is not None:
-                    names |= self.spreads(frag.selection_set, seen | names)
-        return names
 
-    def merges(self, sets: list[tuple[SelectionSetNode, frozenset[str]]], stop: int) -> int:
+    def merges(self, sets: list[tuple[SelectionSetNode, frozenset[str]]], stop: int,
+               inline: bool = True) -> int:
         """The comparisons validation makes to check that fields can merge, counted before
         it starts; stops counting past ``stop``. graphql-core's OverlappingFieldsCanBeMerged
         compares every pair of same-named fields at one place, fragments inlined and the
         sub-selections of same-named fields taken together (1,000 copies of one field:
-        ~500,000 pairs, then a recursion error), and every pair of fragments spread at one
-        place (300 one-field fragments: ~0.4 s). Each such pair counts one."""
+        ~500,000 pairs, then a recursion error), and every pair of fragments spread directly
+        at one place (300 one-field fragments: ~0.4 s). Each such pair counts one. With
+        ``inline`` false, spread fragments are not inlined (each is counted where defined)."""
         groups: dict[str, list[tuple[FieldNode, frozenset[str]]]] = {}
         names: set[str] = set()
+        cap = math.isqrt(2 * stop) + 1  # more fragments than this are over ``stop`` alone
         for selection, seen in sets:
-            names |= self.spreads(selection, seen)
-            for node, above in self.fields(selection, seen):
+            self.spreads(selection, names, cap)
+            for node, above in self.fields(selection, seen, follow=inline):
                 groups.setdefault((node.alias or node.name).value, []).append((node, above))
         total = len(names) * (len(names) - 1) // 2
         for group in groups.values():
@@ -186,7 +207,7 @@ class _Walker:
             inner = [(node.selection_set, above) for node, above in group
                      if node.selection_set is not None]
             if inner and total <= stop:
-                total += self.merges(inner, stop - total)
+                total += self.merges(inner, stop - total, inline)
         return total
 
 
@@ -197,20 +218,32 @@ def check_document(schema: GraphQLSchema, document: DocumentNode,
     Cost: 1 per field, times the items it runs for: a connection's ``first`` (default page
     size), an estimated ``list_estimate`` items per plain list field. Merges: pairs of
     same-named fields, and of fragments, validation must compare (:meth:`_Walker.merges`),
-    in every operation and in every fragment as defined.
+    in every operation and in every fragment as defined. Expanded fields: fields met with
+    fragments inlined, counted as the walk goes; past the limit the walk stops and only that
+    limit is reported (its value is then a lower bound).
     """
-    found: list[Exceeded] = []
     walker = _Walker(schema, document, variables or {}, limits)
+    try:
+        return _measured(walker, schema, document, limits)
+    except _TooLarge:
+        return [Exceeded("expanded field", walker.expanded, limits.max_expanded, stopped=True)]
+
+
+def _measured(walker: _Walker, schema: GraphQLSchema, document: DocumentNode,
+              limits: Limits) -> list[Exceeded]:
+    found: list[Exceeded] = []
     depth = cost = merges = 0
     for op in document.definitions:
         if isinstance(op, OperationDefinitionNode):
             d, c = walker.measure(op.selection_set, schema.query_type)
             depth, cost = max(depth, d), cost + c
-            merges += walker.merges([(op.selection_set, frozenset())], limits.max_merges)
-        elif isinstance(op, FragmentDefinitionNode):  # validation compares inside every
-            # fragment as defined, even one no operation spreads
-            merges += walker.merges([(op.selection_set, frozenset({op.name.value}))],
-                                    limits.max_merges)
+            if merges <= limits.max_merges:
+                merges += walker.merges([(op.selection_set, frozenset())], limits.max_merges)
+        elif isinstance(op, FragmentDefinitionNode) and merges <= limits.max_merges:
+            # validation compares inside every fragment as defined, even one never spread;
+            # its spreads are counted where they are defined (linear in the document)
+            merges += walker.merges([(op.selection_set, frozenset())], limits.max_merges,
+                                    inline=False)
     if depth > limits.max_depth:
         found.append(Exceeded("depth", depth, limits.max_depth))
     if walker.aliases > limits.max_aliases:
