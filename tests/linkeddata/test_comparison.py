@@ -189,7 +189,7 @@ def test_home_page_shows_how_complete_the_graph_is(bundled: httpx.Client,
     report = coverage.report(cached.for_snapshot(snapshot))
     assert report and set(shown) == {(r.group, r.prop) for r in report}
     for row in report:
-        value, absent, neither, covered, primary = shown[(row.group, row.prop)]
+        value, absent, neither, covered, primary, absent_primary = shown[(row.group, row.prop)]
         assert (int(value), int(absent)) == (len(row.valued), len(row.absent))
         assert covered.strip() == f"{row.covered * 100:.0f} %"
         if row.missing:  # every chip lacking the property, linked (all rows are under the cap)
@@ -200,7 +200,11 @@ def test_home_page_shows_how_complete_the_graph_is(bundled: httpx.Client,
             assert neither == "0"
         want = "—" if row.primary is None else f"{len(row.primary)} of {len(row.valued)}"
         assert primary == want
+        want = ("—" if row.absent_primary is None
+                else f"{len(row.absent_primary)} of {len(row.absent)}")
+        assert absent_primary == want
     assert any(r.missing for r in report) and any(r.primary for r in report)
+    assert any(r.absent_primary for r in report)
 
 
 def test_the_home_page_names_a_few_chips_per_row_and_counts_the_rest(snapshot: Snapshot) -> None:

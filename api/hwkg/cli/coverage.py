@@ -2,7 +2,8 @@
 
 For each group of chips (accelerators, CPUs) and each core property: how many chips have a
 preferred value, how many a sourced statement that there is none, the share of the values
-whose preferred statement cites a primary source (figure properties), and (with
+whose preferred statement cites a primary source and how many of the stated absences cite
+one (figure properties), and (with
 ``--missing``) which have neither (:mod:`hwkg.derived.coverage`). Reads the cached validated store.
 """
 
@@ -29,11 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _text(rows: list[coverage.Row], missing: bool, absent: bool) -> str:
     lines = [f"{'group':<12} {'property':<16} {'value':>6} {'absent':>7} {'neither':>8} "
-             f"{'covered':>8} {'primary':>8}"]
+             f"{'covered':>8} {'primary':>8} {'absent, primary':>16}"]
     for row in rows:
         primary = "-" if row.primary_share is None else f"{row.primary_share:.0%}"
+        backed = ("-" if row.absent_primary is None
+                  else f"{len(row.absent_primary)} of {len(row.absent)}")
         lines.append(f"{row.group:<12} {row.prop:<16} {len(row.valued):>6} {len(row.absent):>7} "
-                     f"{len(row.missing):>8} {row.covered:>8.0%} {primary:>8}")
+                     f"{len(row.missing):>8} {row.covered:>8.0%} {primary:>8} {backed:>16}")
         if missing and row.missing:
             lines.append("    neither: " + ", ".join(row.missing))
         if absent and row.absent:

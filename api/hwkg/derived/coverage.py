@@ -9,7 +9,8 @@ only accelerator of (:mod:`hwkg.derived.prices`); a ``hw:noPublicPrice`` reason 
 stated absence, not as a price; an absence of kind ``hw:NotFound`` (nothing found in the
 sources read) is not a stated absence, so its chip counts as having neither. For figure
 properties a row also counts how many of the values cite a primary source, the first thing
-to improve where it is low.
+to improve where it is low, and how many of the stated absences do (a vendor's datasheet that
+lists the chip without the figure is what shows the vendor does not publish it).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class Row:
     #: datasheet, page or paper); None for properties that are not figures (dates, links,
     #: prices), whose sources are not per value.
     primary: list[str] | None = None
+    #: Of ``absent``, the chips whose statement of absence cites a primary source; None for
+    #: properties that are not figures.
+    absent_primary: list[str] | None = None
 
     @property
     def covered(self) -> float:
@@ -71,6 +75,8 @@ class Row:
         return {"group": self.group, "property": self.prop, "total": self.total,
                 "value": len(self.valued), "absent": len(self.absent), "covered": self.covered,
                 "primary": None if self.primary is None else len(self.primary),
+                "absentPrimary": (None if self.absent_primary is None
+                                  else len(self.absent_primary)),
                 "missing": self.missing, "absentChips": self.absent}
 
 
@@ -109,6 +115,16 @@ def _primary(chip: Chip, prop: str) -> bool:
     return False
 
 
+def _absence_primary(cat: Catalog, chip: Chip, prop: str) -> bool:
+    """True when a stated absence of ``prop`` on the chip cites a primary source."""
+    for p, kind, _note, sources in chip.absences:
+        if p == prop and kind in STATED and any(
+                (src := cat.sources.get(iri)) is not None and src.source_kind is not None
+                and src.source_kind.name == "PrimarySource" for iri in sources):
+            return True
+    return False
+
+
 def cached_report(cat: Catalog) -> list[Row]:
     """:func:`report`, made once per graph version (the catalog never changes)."""
     return cat.kept("coverage", "report", lambda: report(cat), limit=1)
@@ -121,7 +137,9 @@ def report(cat: Catalog) -> list[Row]:
     for group, props in CORE.items():
         members = [c for c in chips if group_of(c) == group]
         for prop in props:
-            row = Row(group, prop, len(members), primary=None if prop in NOT_FIGURES else [])
+            figure = prop not in NOT_FIGURES
+            row = Row(group, prop, len(members), primary=[] if figure else None,
+                      absent_primary=[] if figure else None)
             for chip in members:
                 absent = {p for p, kind, _note, _src in chip.absences if kind in STATED}
                 if _has(cat, chip, prop):
@@ -131,6 +149,8 @@ def report(cat: Catalog) -> list[Row]:
                 elif (prop in absent or (prop == "interconnect" and "linkBandwidth" in absent)
                       or (prop == "price" and chip.no_public_price)):
                     row.absent.append(chip.slug)
+                    if row.absent_primary is not None and _absence_primary(cat, chip, prop):
+                        row.absent_primary.append(chip.slug)
                 else:
                     row.missing.append(chip.slug)
             rows.append(row)
