@@ -10,7 +10,9 @@ the servers taking turns each round so that a noisy machine hits them alike:
 
 - SPARQL Q1–Q6 of ``bench/suite.py`` through ``/sparql`` (SPARQL JSON), and the same query
   sent straight to the Oxigraph server (the engine alone: what forwarding adds on top);
-  first a floor, ``ASK {}``, which reads no data: each endpoint's own cost per request;
+  first a floor, ``ASK {}``, which reads no data: each endpoint's own cost per request.
+  Each twice: the same text every time (the embedded endpoint answers it again from the
+  answers it keeps per graph version) and a new text each time (a new comment: run anew);
 - GraphQL: the top-five memory-per-dollar example, cached (same text) and uncached (a new
   alias each time); both modes answer GraphQL from the in-memory catalog;
 - linked data: one chip's page in Turtle and HTML (each a few dozen pattern lookups, which
@@ -129,13 +131,14 @@ def queries(suite: ModuleType) -> dict[str, str]:
 def items(chip: str, suite: ModuleType,
           chips: list[str]) -> dict[str, Callable[[httpx.Client, int], object]]:
     """What is timed: name → one request on a client to an hwkg server."""
-    def sparql(query: str) -> Callable[[httpx.Client, int], object]:
-        return lambda c, i: c.post("/sparql", data={"query": query},
+    def sparql(query: str, fresh: bool) -> Callable[[httpx.Client, int], object]:
+        return lambda c, i: c.post("/sparql", data={"query": text(query, i, fresh)},
                                    headers={"accept": "application/sparql-results+json"})
 
-    out: dict[str, Callable[[httpx.Client, int], object]] = {
-        f"SPARQL {name}": sparql(q.replace("{chip}", ID + chip))
-        for name, q in queries(suite).items()}
+    out: dict[str, Callable[[httpx.Client, int], object]] = {}
+    for name, q in queries(suite).items():
+        out[f"SPARQL {name}"] = sparql(q.replace("{chip}", ID + chip), False)
+        out[f"SPARQL {name} (new text)"] = sparql(q.replace("{chip}", ID + chip), True)
     out["GraphQL top-5 mem/$ (cached)"] = lambda c, i: c.post(
         "/graphql", json={"query": TOP_FIVE % ""})
     out["GraphQL top-5 mem/$ (uncached)"] = lambda c, i: c.post(
@@ -149,10 +152,20 @@ def items(chip: str, suite: ModuleType,
     return out
 
 
-def direct(query_url: str, query: str) -> Callable[[httpx.Client, int], object]:
+def text(query: str, i: int, fresh: bool) -> str:
+    """``query``, or (``fresh``) the same query with a new comment each time: a text the
+    embedded endpoint has not answered before, so its kept answers cannot serve it."""
+    return f"{query}\n# {i} {time.monotonic_ns()}" if fresh else query
+
+
+def direct(query_url: str, query: str,
+           fresh: bool = False) -> Callable[[httpx.Client, int], object]:
     """The same SPARQL query sent straight to the server, as the forwarder sends it."""
-    body = form(query, Dataset())
-    return lambda c, i: c.post(query_url, content=body, headers=headers(query))
+    def send(c: httpx.Client, i: int) -> object:
+        sent = text(query, i, fresh)
+        return c.post(query_url, content=form(sent, Dataset()), headers=headers(sent))
+
+    return send
 
 
 def timed(client: httpx.Client, run: Callable[[httpx.Client, int], object], i: int) -> float:
@@ -267,10 +280,12 @@ def run(args: argparse.Namespace, work: Path, env: dict[str, str]) -> int:
         chips = sorted({line.rsplit("/", 1)[-1] for line in listing.text.split()[1:]})
         chip = CHIP if CHIP in chips else chips[0]
         todo = items(chip, suite, chips)
-        extra = {f"SPARQL {n}": {f"{r} direct": direct(remotes[r][0],
-                                                         q.replace("{chip}", ID + chip))
-                                 for r in remotes}
-                 for n, q in queries(suite).items()}
+        extra = {f"SPARQL {n}{tag}": {f"{r} direct": direct(remotes[r][0],
+                                                              q.replace("{chip}", ID + chip),
+                                                              fresh)
+                                      for r in remotes}
+                 for n, q in queries(suite).items()
+                 for tag, fresh in (("", False), (" (new text)", True))}
         results = measure(servers, todo, extra, args.repeat)
     for name, (health, first) in starts.items():
         results.setdefault("start → /health (s→ms)", {})[name] = health * 1000

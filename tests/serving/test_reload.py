@@ -121,6 +121,30 @@ def test_a_valid_change_is_served_after_the_admin_call(served: tuple[Server, Pat
     assert served_power(server) == 650
 
 
+def test_kept_sparql_answers_do_not_outlive_their_graph_version(
+        served: tuple[Server, Path]) -> None:
+    """The endpoint keeps answers per graph version: after a reload the same query is
+    answered anew, from the new graph."""
+    server, home = served
+    query = ("PREFIX hwt: <https://w3id.org/hwkg/truthy/> SELECT ?w WHERE { "
+             f"<https://w3id.org/hwkg/id/chip/{Path(CHIP_DOC).stem}> hwt:maxPower ?w }}")
+
+    def ask() -> httpx.Response:
+        r = httpx.post(server.url + "/sparql", data={"query": query}, timeout=60,
+                       headers={"accept": "text/csv"})
+        assert r.status_code == 200, r.text
+        return r
+
+    first, second = ask(), ask()
+    assert (first.headers["hwkg-cache"], second.headers["hwkg-cache"]) == ("miss", "hit")
+    assert first.text.split()[1:] == ["700"]
+    change_power(home, 650)
+    r = httpx.post(server.url + "/admin/reload", headers=AUTH, timeout=120)
+    assert r.status_code == 200, r.text
+    after = ask()
+    assert after.headers["hwkg-cache"] == "miss" and after.text.split()[1:] == ["650"]
+
+
 def test_broken_turtle_keeps_the_old_graph_and_names_the_line(
         served: tuple[Server, Path]) -> None:
     server, home = served

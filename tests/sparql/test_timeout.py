@@ -54,5 +54,8 @@ def test_runaway_query_is_stopped_and_others_are_answered(server: str) -> None:
         stopped = outcome["runaway"]
         assert stopped.status_code == 503
         assert "limit" in stopped.text and "stopped" in stopped.text
+        assert "hwkg-cache" not in stopped.headers  # a stopped query is never kept:
+        again = client.post("/sparql", data={"query": RUNAWAY})  # it runs again, is stopped
+        assert again.status_code == 503 and "stopped" in again.text
         for _ in range(3):
             assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200

@@ -6,6 +6,8 @@ today's data.
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -190,3 +192,24 @@ def test_an_undeclared_prefix_is_named(client: httpx.Client) -> None:
     assert "undeclared prefix nope:" in r.text and "expected one of" not in r.text
     ok = client.get("/sparql", params={"query": "SELECT * WHERE { ?s hw:vendor ?o } LIMIT 1"})
     assert ok.status_code == 200
+
+
+def test_a_repeated_query_is_answered_from_the_kept_answers(client: httpx.Client) -> None:
+    """The same query, dataset and format asked again of the same graph version gets the
+    same bytes without a worker; another format or dataset is another answer."""
+    query = f"SELECT ?s WHERE {{ ?s a ?t }} ORDER BY ?s LIMIT 7 # {uuid.uuid4()}"
+    first = client.get("/sparql", params={"query": query})
+    second = client.post("/sparql", data={"query": query})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.headers["hwkg-cache"] == "miss" and second.headers["hwkg-cache"] == "hit"
+    assert second.content == first.content
+    assert second.headers["content-type"] == first.headers["content-type"]
+    as_csv = client.get("/sparql", params={"query": query}, headers={"accept": "text/csv"})
+    assert as_csv.headers["hwkg-cache"] == "miss" and as_csv.content != first.content
+    in_data = client.get("/sparql", params={"query": query, "default-graph-uri": GRAPH_DATA})
+    assert in_data.headers["hwkg-cache"] == "miss"
+    bad = f"SELECT ?s WHERE {{ ?s a }} # {uuid.uuid4()}"
+    broken = client.get("/sparql", params={"query": bad})
+    again = client.get("/sparql", params={"query": bad})
+    assert broken.status_code == again.status_code == 400
+    assert "hwkg-cache" not in again.headers or again.headers["hwkg-cache"] == "miss"

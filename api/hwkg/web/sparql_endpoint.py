@@ -11,6 +11,10 @@
   forwarded there instead (:mod:`hwkg.web.sparql_forwarder`), with the same limit and cap.
 - More than ``settings.sparql_row_cap`` rows: the rest is cut and the response carries
   ``HWKG-Results-Truncated: <cap>`` and a ``Warning`` header.
+- The same query asked again of the same graph version (same dataset and formats) is
+  answered from :mod:`hwkg.sparql.answers` without a worker (``HWKG-Cache: hit``; a first
+  answer says ``miss``). Not for a graph served from an external SPARQL server, which may
+  change under it.
 - Updates get 403 (read-only); SERVICE gets 400 (no outbound connections).
 - Without a query: the YASGUI editor for browsers, the Service Description for machines.
 """
@@ -27,7 +31,7 @@ from hwkg.core import telemetry as metrics_endpoint
 from hwkg.core.namespaces import PREFIXES
 from hwkg.core.settings import Settings
 from hwkg.serving import remote_backend
-from hwkg.sparql import description, negotiation, protocol
+from hwkg.sparql import answers, description, negotiation, protocol
 from hwkg.sparql.execution import Answer, Job
 from hwkg.sparql.pool import Busy, Engines, MemoryLimit, TimeLimit
 from hwkg.web import assets, pages, representation
@@ -63,9 +67,12 @@ def job_for(request: Request, op: protocol.Operation, settings: Settings) -> Job
     )
 
 
-def answer_response(answer: Answer, cap: int) -> Response:
-    """The HTTP response for a worker's answer."""
+def answer_response(answer: Answer, cap: int, cache: str | None = None) -> Response:
+    """The HTTP response for a worker's answer (``cache``: ``hit`` or ``miss``, when the
+    answer cache was asked)."""
     headers = {"Vary": "Accept"}
+    if cache is not None:
+        headers["HWKG-Cache"] = cache
     if answer.truncated:
         headers["HWKG-Results-Truncated"] = str(cap)
         headers["Warning"] = f'199 hwkg "results truncated to the row cap ({cap} rows)"'
@@ -90,8 +97,9 @@ def no_query(request: Request, settings: Settings) -> Response:
 
 
 def endpoint(settings: Settings, engines: Engines) -> Any:
-    """The request handler, closed over ``settings`` and the worker pools ``engines`` (the
-    app closes them at shutdown)."""
+    """The request handler, closed over ``settings``, the worker pools ``engines`` (the
+    app closes them at shutdown) and the answers kept per graph version."""
+    kept = answers.AnswerCache()
 
     async def sparql(request: Request) -> Response:
         try:
@@ -110,13 +118,17 @@ def endpoint(settings: Settings, engines: Engines) -> Any:
         snapshot = request.app.state.graph.current
         timeout = settings.sparql_timeout_s
         remote = remote_backend.of(snapshot)
+        job = job_for(request, op, settings)
+        cache_key = answers.key(snapshot.version, job) if remote is None else None
+        if cache_key is not None and (found := kept.get(cache_key)) is not None:
+            return answer_response(found, settings.sparql_row_cap, "hit")
         try:
             if remote is not None:
-                answer = await forwarder.run(remote, job_for(request, op, settings), timeout)
+                answer = await forwarder.run(remote, job, timeout)
             else:
                 pool = await engines.for_store(snapshot.store, snapshot.version,
                                                getattr(snapshot, "store_path", None))
-                answer = await pool.run(job_for(request, op, settings), timeout,
+                answer = await pool.run(job, timeout,
                                         request.client.host if request.client else "")
         except TimeLimit:
             metrics_endpoint.record_query_timeout("sparql")
@@ -130,7 +142,10 @@ def endpoint(settings: Settings, engines: Engines) -> Any:
                               "values, LIMIT) or download the dumps at /dumps/.")
         except Busy as exc:
             return error(503, str(exc), {"Retry-After": "1"})
-        return answer_response(answer, settings.sparql_row_cap)
+        if cache_key is None:
+            return answer_response(answer, settings.sparql_row_cap)
+        kept.keep(cache_key, answer)
+        return answer_response(answer, settings.sparql_row_cap, "miss")
 
     return sparql
 
