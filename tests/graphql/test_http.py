@@ -123,19 +123,33 @@ def test_repeated_fields_and_fragments_are_refused_before_validation(fixture_ser
 
 
 def test_fragments_that_double_at_each_level_are_refused_quickly(fixture_server: str) -> None:
-    """Each fragment spreads the next twice: 40 levels in a few hundred tokens stand for
-    2^40 fields. The limits' own walk stops at the expanded-field limit (it took 1.5 s at
+    """Each fragment spreads the next twice: 20 levels in a few hundred tokens stand for
+    2^20 fields. The limits' own walk stops at the expanded-field limit (it took 1.5 s at
     18 levels before it had one, doubling with each level) and says so."""
     levels = " ".join(f"fragment F{i} on Chip {{ vendor {{ chips {{ nodes {{ ...F{i + 1} }} }} }} "
                       f"maker: vendor {{ chips {{ nodes {{ ...F{i + 1} }} }} }} }}"
-                      for i in range(40))
-    query = "{ chips { nodes { ...F0 } } } " + levels + " fragment F40 on Chip { name }"
+                      for i in range(20))
+    query = "{ chips { nodes { ...F0 } } } " + levels + " fragment F20 on Chip { name }"
     started = time.monotonic()
     r = post(fixture_server, {"query": query})
     assert time.monotonic() - started < 30  # a bound on a hang, not a timing
     assert_clear_error(r, 400, "expanded field limit exceeded", "counting stopped")
     error = r.json()["errors"][0]["extensions"]
     assert error["limit"] == "expanded field" and error["valueIsLowerBound"] is True
+    assert_alive(fixture_server)
+
+
+def test_deeply_nested_fragments_are_refused_with_the_limit_named(fixture_server: str) -> None:
+    """A chain of fragments each spreading the next: graphql-core's own check ends in a bare
+    "Validation aborted." (a recursion error) past a few hundred; the limit names it."""
+    chain = " ".join(f"fragment F{i} on Chip {{ ...F{i + 1} }}" for i in range(300))
+    r = post(fixture_server, {"query": "{ chips { nodes { ...F0 } } } " + chain
+                              + " fragment F300 on Chip { name }"})
+    assert_clear_error(r, 400, "fragment nesting limit exceeded", "maximum 32")
+    short = " ".join(f"fragment F{i} on Chip {{ ...F{i + 1} }}" for i in range(10))
+    r = post(fixture_server, {"query": "{ chips(first: 1) { nodes { ...F0 } } } " + short
+                              + " fragment F10 on Chip { name }"})
+    assert r.status_code == 200 and "errors" not in r.json(), r.text
     assert_alive(fixture_server)
 
 

@@ -1,5 +1,5 @@
 """Request limits: body size, tokens, depth, aliases, page size, field merges, fields after
-fragments are expanded, and an estimated cost.
+fragments are expanded, fragment nesting, and an estimated cost.
 
 Each check returns :class:`Exceeded` naming the limit, the value found and the maximum,
 so the client learns which limit it hit and by how much. Introspection fields (``__schema``,
@@ -46,6 +46,7 @@ class Limits:
     list_estimate: int = 10
     max_merges: int = 2_000
     max_expanded: int = 10_000
+    max_fragment_nesting: int = 32
 
 
 LIMITS = Limits()
@@ -89,6 +90,14 @@ def count_tokens(query: str, stop_after: int) -> int:
 
 class _TooLarge(Exception):
     """Raised by :class:`_Walker` once fragments expand to more fields than allowed."""
+
+
+class _TooDeep(Exception):
+    """Raised by :class:`_Walker` at a fragment spread nested deeper than allowed."""
+
+    def __init__(self, nesting: int) -> None:
+        super().__init__(nesting)
+        self.nesting = nesting
 
 
 class _Walker:
@@ -135,6 +144,8 @@ class _Walker:
             elif isinstance(sel, FragmentSpreadNode) and follow and sel.name.value not in seen:
                 frag = self.fragments.get(sel.name.value)
                 if frag is not None:
+                    if len(seen) >= self.limits.max_fragment_nesting:
+                        raise _TooDeep(len(seen) + 1)
                     out += self.fields(frag.selection_set, seen | {sel.name.value})
         return out
 
@@ -220,13 +231,17 @@ def check_document(schema: GraphQLSchema, document: DocumentNode,
     same-named fields, and of fragments, validation must compare (:meth:`_Walker.merges`),
     in every operation and in every fragment as defined. Expanded fields: fields met with
     fragments inlined, counted as the walk goes; past the limit the walk stops and only that
-    limit is reported (its value is then a lower bound).
+    limit is reported (its value is then a lower bound). Fragment nesting: fragments spread
+    inside fragments, along one path; past the limit the walk stops likewise.
     """
     walker = _Walker(schema, document, variables or {}, limits)
     try:
         return _measured(walker, schema, document, limits)
     except _TooLarge:
         return [Exceeded("expanded field", walker.expanded, limits.max_expanded, stopped=True)]
+    except _TooDeep as deep:  # graphql-core's own check ends in a bare "Validation aborted."
+        return [Exceeded("fragment nesting", deep.nesting, limits.max_fragment_nesting,
+                         stopped=True)]
 
 
 def _measured(walker: _Walker, schema: GraphQLSchema, document: DocumentNode,
