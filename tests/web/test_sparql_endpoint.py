@@ -171,6 +171,9 @@ def test_cors(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "ASK {}"},
                           headers={"origin": "http://example.org"})
     assert response.headers["access-control-allow-origin"] == "*"
+    exposed = {h.strip().lower() for h in
+               response.headers["access-control-expose-headers"].split(",")}
+    assert {"hwkg-results-truncated", "hwkg-cache"} <= exposed  # a browser client reads them
 
 
 def test_row_cap_is_stated(client: httpx.Client) -> None:
