@@ -4,10 +4,15 @@
     .venv/bin/python bench/load.py --duration 10        # shorter (bounded: at most 600 s)
     .venv/bin/python bench/load.py --home /tmp/hwkg-1k  # on a synthetic graph (bench/generate.py)
     .venv/bin/python bench/load.py --runaway-duration 0 # skip the runaway-query phase
+    .venv/bin/python bench/load.py --repeat-sparql      # let repeated SPARQL texts be kept
 
 Needs ``wrk`` (Debian/Ubuntu: ``apt-get install wrk``; macOS: ``brew install wrk``). Starts one
 server on 127.0.0.1 (nothing leaves the machine) and finds which routes exist in the app's
 routes list (a missing GraphQL, SPARQL or linked-data route is skipped with a message).
+
+Each SPARQL request ends in a new comment, so that it runs in a worker as before the
+endpoint kept its answers per graph version (``--repeat-sparql`` sends the texts as they
+are: after the first round they are answered from the kept answers).
 
 Phase 1, the mix: one ``wrk`` per request kind (GraphQL, SPARQL, linked data: entity
 documents, entity IRIs' 303s and ``/health``) at the same time, the ``--connections`` split
@@ -147,13 +152,17 @@ def request_mix(url: str) -> dict[str, list[str]]:
     return mix
 
 
-def lua_script(paths: list[str], folder: Path, name: str) -> Path:
+def lua_script(paths: list[str], folder: Path, name: str, fresh: bool = False) -> Path:
+    """wrk's script for one kind: its paths in turn. ``fresh``: each request's query (the
+    last parameter) ends in a new comment, so the server cannot answer it from the answers
+    it keeps per graph version (``/sparql``) and every request runs the query."""
     script = folder / f"{name.replace(' ', '-')}.lua"
     quoted = ", ".join(json.dumps(p) for p in paths)
+    suffix = ' .. "%0A%23+" .. start .. "-" .. n' if fresh else ""
     script.write_text(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
-        "request = function()\n  i = i % #paths + 1\n"
-        '  return wrk.format("GET", paths[i])\nend\n'
+        f"local paths = {{{quoted}}}\nlocal i = 0\nlocal n = 0\nlocal start = os.time()\n"
+        "request = function()\n  i = i % #paths + 1\n  n = n + 1\n"
+        f'  return wrk.format("GET", paths[i]{suffix})\nend\n'
         "done = function(summary, latency, requests)\n"
         '  io.write(string.format("JSON {\\"p50\\": %d, \\"p99\\": %d, \\"requests\\": %d, '
         '\\"non2xx\\": %d, \\"connect\\": %d, \\"read\\": %d, \\"write\\": %d, '
@@ -304,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of phase 2 (0 skips it)")
     parser.add_argument("--runaway-clients", type=int, default=2)
     parser.add_argument("--sparql-timeout", type=float, default=2.0)
+    parser.add_argument("--repeat-sparql", action="store_true",
+                        help="send the SPARQL texts as they are, so that repeats are answered "
+                             "from the answers the server keeps (default: a new comment on "
+                             "each, so every one runs in a worker)")
     parser.add_argument("--runaway-from", default="127.0.0.2",
                         help="source address of the runaway client (127.0.0.1: the same as "
                         "the mix's)")
@@ -315,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     proc, url = start_server(args.home, folder / "server.log", args.sparql_timeout)
     try:
         mix = request_mix(url)
-        scripts = {kind: lua_script(paths, folder, kind) for kind, paths in mix.items()}
+        scripts = {kind: lua_script(paths, folder, kind,
+                                    fresh=kind == "sparql" and not args.repeat_sparql)
+                   for kind, paths in mix.items()}
         print("mix: " + "; ".join(f"{kind}: {len(paths)} GET paths, {share} connections"
                                   for (kind, paths), share in
                                   zip(mix.items(), split(args.connections, list(mix)).values(),
