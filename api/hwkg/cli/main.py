@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -74,6 +75,7 @@ def entry() -> NoReturn:
     A Ctrl-C that lands while the command is returning (its work done: an import has
     written everything or nothing) exits 130 with a line on stderr, not with a traceback
     or a death by signal; once the code is known, Ctrl-C is ignored while Python shuts down.
+    An interrupted command (130) exits at once, so that the status is 130 and not -2.
     """
     try:
         code = main()
@@ -81,6 +83,14 @@ def entry() -> NoReturn:
     except KeyboardInterrupt:
         print("hwkg: interrupted", file=sys.stderr)
         code = 130
+    if code == 130:
+        # Interrupted, and the command has said so and left its files consistent. CPython
+        # remembers a KeyboardInterrupt that escaped C-level evaluation (PyRun_*, which
+        # compiled extensions use) even when Python code then caught it, and at exit kills
+        # the process by SIGINT (status -2) instead of returning 130: skip that exit path.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     sys.exit(code)
 
 

@@ -17,14 +17,11 @@ JSON file kept as evidence) is written the same way but not parsed or validated.
 from __future__ import annotations
 
 import os
-import signal
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
@@ -173,27 +170,6 @@ def status(outputs: Iterable[Output], graph_dir: Path) -> dict[str, str]:
     return result
 
 
-@contextmanager
-def _deferred_interrupt() -> Iterator[None]:
-    """Hold SIGINT until the block ends (then raise KeyboardInterrupt if one came)."""
-    caught: list[int] = []
-
-    def hold(signum: int, _frame: FrameType | None) -> None:
-        caught.append(signum)
-
-    try:
-        previous = signal.signal(signal.SIGINT, hold)
-    except ValueError:  # not the main thread: signals cannot be handled here
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
-
-
 def commit(outputs: list[Output], graph_dir: Path) -> dict[str, str]:
     """Write new and changed outputs into ``graph_dir`` all-or-nothing; returns their status."""
     states = status(outputs, graph_dir)
@@ -212,7 +188,7 @@ def commit(outputs: list[Output], graph_dir: Path) -> dict[str, str]:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(temp, 0o644)  # mkstemp makes 0600; the graph's files are for every reader
-        with _deferred_interrupt():
+        with interrupts.deferred():
             for temp, target in pending:
                 os.replace(temp, target)
             pending = []
