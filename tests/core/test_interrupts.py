@@ -51,3 +51,18 @@ def test_command_exits_130_when_interrupted_as_it_returns(tmp_path: Path) -> Non
                           text=True, timeout=60)
     assert done.returncode == 130, done.stderr
     assert "hwkg: interrupted" in done.stderr
+
+
+def test_an_interrupted_command_still_runs_the_exit_handlers(tmp_path: Path) -> None:
+    """A command interrupted before its own cleanup (``hwkg serve`` while it starts) has exit
+    handlers that stop worker processes and remove temporary folders: they still run."""
+    marker = tmp_path / "ran"
+    script = ("import atexit, pathlib, hwkg.cli.main as m\n"
+              f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+              "def interrupted():\n    raise KeyboardInterrupt\n"
+              "m.main = interrupted\n"
+              "m.entry()\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert marker.read_text() == "yes"

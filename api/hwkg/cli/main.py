@@ -10,6 +10,7 @@ stderr, whichever command met it), 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import signal
@@ -87,7 +88,9 @@ def entry() -> NoReturn:
         # Interrupted, and the command has said so and left its files consistent. CPython
         # remembers a KeyboardInterrupt that escaped C-level evaluation (PyRun_*, which
         # compiled extensions use) even when Python code then caught it, and at exit kills
-        # the process by SIGINT (status -2) instead of returning 130: skip that exit path.
+        # the process by SIGINT (status -2) instead of returning 130: skip that exit path,
+        # after the exit handlers (worker processes stopped, temporary folders removed).
+        atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
