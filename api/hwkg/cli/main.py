@@ -90,6 +90,7 @@ def entry() -> NoReturn:
         # compiled extensions use) even when Python code then caught it, and at exit kills
         # the process by SIGINT (status -2) instead of returning 130: skip that exit path,
         # after the exit handlers (worker processes stopped, temporary folders removed).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: cleanup goes on
         atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
