@@ -76,7 +76,8 @@ def entry() -> NoReturn:
     A Ctrl-C that lands while the command is returning (its work done: an import has
     written everything or nothing) exits 130 with a line on stderr, not with a traceback
     or a death by signal; once the code is known, Ctrl-C is ignored while Python shuts down.
-    An interrupted command (130) exits at once, so that the status is 130 and not -2.
+    An interrupted command (130) runs the exit handlers, then exits at once, so that the
+    status is 130 and not -2.
     """
     try:
         code = main()
