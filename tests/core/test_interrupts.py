@@ -40,6 +40,12 @@ def test_checkpoint_is_quiet_without_an_interrupt_and_after_the_block() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def run_entry(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` (which replaces ``hwkg.cli.main.main`` and calls ``entry``) in a child."""
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
 def test_command_exits_130_when_interrupted_as_it_returns(tmp_path: Path) -> None:
     """``python -m hwkg`` goes through :func:`hwkg.cli.main.entry`: a Ctrl-C that lands as
     ``main`` returns is a 130 exit with a line, not a death by signal (-2)."""
@@ -47,8 +53,7 @@ def test_command_exits_130_when_interrupted_as_it_returns(tmp_path: Path) -> Non
               "kill = lambda: os.kill(os.getpid(), signal.SIGINT)\n"
               "m.main = lambda: (kill(), [0 for _ in range(999)], 0)[2]\n"
               "m.entry()\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = run_entry(script)
     assert done.returncode == 130, done.stderr
     assert "hwkg: interrupted" in done.stderr
 
@@ -62,7 +67,6 @@ def test_an_interrupted_command_still_runs_the_exit_handlers(tmp_path: Path) -> 
               "def interrupted():\n    raise KeyboardInterrupt\n"
               "m.main = interrupted\n"
               "m.entry()\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = run_entry(script)
     assert done.returncode == 130, done.stderr
     assert marker.read_text() == "yes"

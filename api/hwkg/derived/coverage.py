@@ -15,10 +15,11 @@ lists the chip without the figure is what shows the vendor does not publish it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hwkg.derived.prices import PriceBasis, price
-from hwkg.readmodel.catalog import Catalog, Chip
+from hwkg.readmodel.catalog import Catalog, Chip, Source
 
 ACCELERATOR_KINDS = ("GPU", "AIAccelerator", "SoC")
 #: Absence kinds that state the figure has no value. ``NotFound`` (nothing found in the
@@ -105,24 +106,22 @@ def _has(cat: Catalog, chip: Chip, prop: str) -> bool:
 NOT_FIGURES = ("launchDate", "interconnect", "softwareStack", "price")
 
 
+def _cites_primary(sources: Iterable[Source | None]) -> bool:
+    """True when any of ``sources`` is a primary source (the vendor's own document)."""
+    return any(s is not None and s.source_kind is not None
+               and s.source_kind.name == "PrimarySource" for s in sources)
+
+
 def _primary(chip: Chip, prop: str) -> bool:
     """True when the chip's preferred dense value of ``prop`` cites a primary source."""
-    for f in chip.figures.get(prop, []):
-        if f.rank == "PREFERRED" and not f.sparse and any(
-                s.source_kind is not None and s.source_kind.name == "PrimarySource"
-                for s in f.sources):
-            return True
-    return False
+    return any(f.rank == "PREFERRED" and not f.sparse and _cites_primary(f.sources)
+               for f in chip.figures.get(prop, []))
 
 
 def _absence_primary(cat: Catalog, chip: Chip, prop: str) -> bool:
     """True when a stated absence of ``prop`` on the chip cites a primary source."""
-    for p, kind, _note, sources in chip.absences:
-        if p == prop and kind in STATED and any(
-                (src := cat.sources.get(iri)) is not None and src.source_kind is not None
-                and src.source_kind.name == "PrimarySource" for iri in sources):
-            return True
-    return False
+    return any(p == prop and kind in STATED and _cites_primary(cat.sources.get(i) for i in iris)
+               for p, kind, _note, iris in chip.absences)
 
 
 def cached_report(cat: Catalog) -> list[Row]:
