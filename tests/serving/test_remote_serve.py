@@ -181,6 +181,43 @@ def test_the_request_dataset_is_forwarded(both: tuple[httpx.Client, httpx.Client
     assert mine == theirs and len(mine) == 1  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/hwkg/graph/ontology> WHERE { ?s ?p ?o }",
+    "PREFIX g: <https://w3id.org/hwkg/graph/> SELECT ?g (COUNT(*) AS ?n) FROM NAMED g:truthy "
+    "WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g ORDER BY ?g",
+])
+def test_the_query_dataset_is_honoured(both: tuple[httpx.Client, httpx.Client],
+                                       query: str) -> None:
+    """``FROM`` / ``FROM NAMED`` in the query text select the dataset in both modes."""
+    mine, theirs = (_answer(_sparql(c, query, "application/sparql-results+json")) for c in both)
+    whole = _answer(_sparql(both[0], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                            "application/sparql-results+json"))
+    assert mine == theirs and mine != whole and len(mine) == 1  # type: ignore[arg-type]
+
+
+def test_describe_carries_the_statements(both: tuple[httpx.Client, httpx.Client]) -> None:
+    """A chip's DESCRIBE holds its entity document in both modes: statements included."""
+    chip = "https://w3id.org/hwkg/id/chip/nvidia-h100-sxm5-80gb"
+    found = _sparql(both[0], f"ASK {{ <{chip}> ?p ?o }}", "application/sparql-results+json")
+    if not found.json()["boolean"]:
+        pytest.skip("the bundled chip is not in this graph")
+    remote, embedded = (_answer(_sparql(c, f"DESCRIBE <{chip}>", "application/n-triples"))
+                        for c in both)
+    page = both[0].get("/data/chip/nvidia-h100-sxm5-80gb.nt")
+    document = {str(t) for t in ox.parse(page.content, ox.RdfFormat.N_TRIPLES)}
+    # the server's own DESCRIBE may say more (Virtuoso's adds the triples pointing at it)
+    assert embedded == document and document <= remote  # type: ignore[operator]
+
+
+def test_from_named_cannot_reach_the_bookkeeping_graph(remote_server: str) -> None:
+    query = ("SELECT (COUNT(*) AS ?n) FROM NAMED <https://w3id.org/hwkg/graph/meta> "
+             "FROM <https://w3id.org/hwkg/graph/meta> "
+             "WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    with httpx.Client(base_url=remote_server, timeout=60) as client:
+        answer = _answer(_sparql(client, query, "application/sparql-results+json"))
+    assert answer == [('"0"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
+
+
 def test_only_the_published_graphs_are_served(both: tuple[httpx.Client, httpx.Client]) -> None:
     """The bookkeeping graph (``graph/meta``: version, signature) of an on-disk store or an
     external server is neither a named graph nor part of the default graph."""

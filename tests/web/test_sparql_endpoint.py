@@ -114,6 +114,36 @@ def test_protocol_dataset_selects_graphs(client: httpx.Client) -> None:
         assert count(client, named, **{"named-graph-uri": graph}) == expected
 
 
+def test_the_query_dataset_selects_graphs(client: httpx.Client) -> None:
+    """``FROM`` / ``FROM NAMED`` in the query (SPARQL 1.1 Query §13.2); the protocol's
+    parameters override them (Protocol §2.1.4)."""
+    quads = _dump(client)
+    sizes = {g: sum(1 for q in quads if q.graph_name == ox.NamedNode(g))
+             for g in (GRAPH_ONTOLOGY, GRAPH_DATA)}
+    total = count(client, COUNT)
+    assert total > max(sizes.values())
+    both = "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    for graph, size in sizes.items():
+        assert count(client, f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {both}") == size
+        assert count(client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{graph}> WHERE {both}") == size
+        assert count(client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{graph}> {{ ?s ?p ?o }}") == 0
+    other = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH_ONTOLOGY}> WHERE {{ ?s ?p ?o }}"
+    assert count(client, other, **{"default-graph-uri": GRAPH_DATA}) == sizes[GRAPH_DATA]
+
+
+def test_describe_gives_the_entity_document(client: httpx.Client) -> None:
+    """A chip's DESCRIBE carries its statements (values, units, ranks, sources), as the
+    concise bounded description follows the blank nodes they were written as."""
+    first = "SELECT ?c { ?c a/rdfs:subClassOf* hw:Chip ; hw:memoryCapacity ?st } LIMIT 1"
+    iri = list(results(client.get("/sparql", params={"query": first})))[0]["c"].value  # type: ignore[index]
+    response = client.post("/sparql", data={"query": f"DESCRIBE <{iri}>"},
+                           headers={"accept": "application/n-triples"})
+    described = {str(t) for t in ox.parse(response.content, ox.RdfFormat.N_TRIPLES)}
+    page = client.get(iri.replace("https://w3id.org/hwkg/id/", "/data/") + ".nt")
+    assert described == {str(t) for t in ox.parse(page.content, ox.RdfFormat.N_TRIPLES)}
+    assert any("/ontology#value>" in t for t in described)
+
+
 @pytest.mark.parametrize(("request_args", "status"), [
     ({"method": "GET", "url": "/sparql?query=SELECT%20*%20%7B"}, 400),
     ({"method": "GET", "url": "/sparql?query=ASK%7B%7D&query=ASK%7B%7D"}, 400),

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import GRAPH_META, published_dataset
+from hwkg.core.namespaces import BASE, GRAPH_META, published_dataset
 
 MAX_NESTING = 200
 _OPAQUE = re.compile(
@@ -39,8 +41,105 @@ _USED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?![/:])")
 
 
 def code_only(query: str) -> str:
-    """``query`` with its strings, IRIs and comments blanked out: what keywords are read in."""
-    return _OPAQUE.sub(" ", query)
+    """``query`` with its strings, IRIs and comments blanked out (each character becomes a
+    space, so positions stay those of ``query``): what keywords are read in."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group()), query)
+
+
+def _without_comments(query: str) -> str:
+    """``query`` with only its comments blanked out (strings and IRIs kept), positions kept."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group()) if m.group().startswith("#")
+                       else m.group(), query)
+
+
+_WORD_BEFORE = r"(?<![\w?$:.@-])"
+_WORD_AFTER = r"(?![\w:.-])"
+_FROM = re.compile(rf"(?i){_WORD_BEFORE}FROM{_WORD_AFTER}")
+_NAMED = re.compile(rf"(?i)\s*NAMED{_WORD_AFTER}")
+_IRIREF = r'<([^<>"{}|^`\\\s]*)>'
+_IRI_AT = re.compile(rf"\s*{_IRIREF}")
+_PNAME_AT = re.compile(r"\s*([A-Za-z][\w.-]*)?:((?:[\w:%.-]|\\.)*)")
+_PROLOGUE = re.compile(rf"(?i){_WORD_BEFORE}(?:PREFIX\s+([A-Za-z][\w.-]*)?:|BASE)\s*{_IRIREF}")
+_DESCRIBE = re.compile(r"(?i)^\s*(?:(?:BASE|PREFIX\s+(?:[A-Za-z][\w.-]*)?:)\s*)*DESCRIBE\b")
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The dataset a query names itself (``FROM`` and ``FROM NAMED``), as absolute IRIs."""
+
+    default: tuple[str, ...]
+    named: tuple[str, ...]
+    #: Where the clauses are in the query text: (start, end) of each ``FROM [NAMED] <g>``.
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def removed_from(self, query: str) -> str:
+        """``query`` without its dataset clauses (each blanked, so positions stay), for a
+        server that would otherwise prefer them to the protocol's dataset (Virtuoso)."""
+        for start, end in self.spans:
+            query = query[:start] + " " * (end - start) + query[end:]
+        return query
+
+
+def declares_dataset(query: str) -> bool:
+    """True when ``query`` has a ``FROM`` or ``FROM NAMED`` clause (outside strings, IRIs
+    and comments)."""
+    return _FROM.search(code_only(query)) is not None
+
+
+def dataset_clause(query: str, prefixes: dict[str, str] | None = None,
+                   base_iri: str | None = None) -> QueryDataset | None:
+    """The graphs ``query``'s ``FROM`` / ``FROM NAMED`` clauses name, prefixed names and
+    relative IRIs resolved with its own ``PREFIX``/``BASE`` declarations (then ``prefixes``
+    and ``base_iri``); None when it has no such clause or one this reading cannot follow
+    (the engine then reads the query itself and reports any syntax error)."""
+    code = code_only(query)
+    starts = [m.end() for m in _FROM.finditer(code)]
+    if not starts:
+        return None
+    text = _without_comments(query)
+    base, names = base_iri or "", dict(prefixes or {})
+    for m in _PROLOGUE.finditer(text[: starts[0]]):
+        if code[m.start()] == " ":  # inside a string or IRI, not a declaration
+            continue
+        iri = urljoin(base, m.group(2)) if base else m.group(2)
+        if m.group(0)[:4].upper() == "BASE":
+            base = iri
+        else:
+            names[m.group(1) or ""] = iri
+    default: list[str] = []
+    named: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for keyword in starts:
+        into, start = default, keyword
+        if (word := _NAMED.match(text, start)) is not None:
+            into, start = named, word.end()
+        found = _graph_at(text, start, names, base)
+        if found is None:
+            return None
+        iri, end = found
+        spans.append((keyword - 4, end))
+        if iri not in into:
+            into.append(iri)
+    return QueryDataset(tuple(default), tuple(named), tuple(spans))
+
+
+def _graph_at(text: str, start: int, names: dict[str, str],
+              base: str) -> tuple[str, int] | None:
+    """The IRI written at ``start`` (an IRI reference or a prefixed name), resolved, and
+    where it ends."""
+    if (iri := _IRI_AT.match(text, start)) is not None:
+        return (urljoin(base, iri.group(1)) if base else iri.group(1)), iri.end()
+    pname = _PNAME_AT.match(text, start)
+    if pname is None or (pname.group(1) or "") not in names:
+        return None
+    written = pname.group(2).rstrip(".")
+    local = re.sub(r"\\(.)", r"\1", written)
+    return names[pname.group(1) or ""] + local, pname.start(2) + len(written)
+
+
+def is_describe(query: str) -> bool:
+    """True when ``query`` is a ``DESCRIBE`` query."""
+    return _DESCRIBE.match(code_only(query)) is not None
 
 
 def undeclared_prefixes(query: str, predeclared: dict[str, str] | None) -> list[str]:
@@ -143,18 +242,64 @@ def _capped(write: Any, limit: int) -> tuple[bytes, bool]:
 
 
 def _dataset(job: Job, store: ox.Store) -> dict[str, Any]:
-    """The request's dataset, else the default one: the union of the store's graphs, or
-    only hwkg's published graphs when the store also holds hwkg's bookkeeping graph (one
-    built by hwkg before its record moved beside the store), which is never served."""
+    """The request's dataset (``default-graph-uri``/``named-graph-uri``, which override the
+    query's), else the one the query names (``FROM``/``FROM NAMED``), else the default one:
+    the union of the store's graphs, or only hwkg's published graphs when the store also
+    holds hwkg's bookkeeping graph (one built by hwkg before its record moved beside the
+    store), which is never served."""
     options: dict[str, Any] = {"prefixes": job.prefixes or None, "base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    elif declares_dataset(job.query):
+        clause = dataset_clause(job.query, job.prefixes, job.base_iri)
+        if clause is not None:  # else the engine reads the clause (or reports its error)
+            options["default_graph"] = [ox.NamedNode(g) for g in clause.default
+                                        if g != GRAPH_META]
+            options["named_graphs"] = [ox.NamedNode(g) for g in clause.named if g != GRAPH_META]
     elif store.contains_named_graph(ox.NamedNode(GRAPH_META)):
         options.update(published_dataset())
     else:
         options["use_default_graph_as_union"] = True
     return options
+
+
+#: Skolem IRIs (the source Turtle's blank nodes) that DESCRIBE follows, as a concise bounded
+#: description follows blank nodes; mirrors :data:`hwkg.turtle.skolem.SKOLEM_PREFIXES`.
+SKOLEM_PREFIXES = (f"{BASE}id/statement/", f"{BASE}id/component/", f"{BASE}.well-known/genid/")
+_DESCRIBE_BATCH = 200
+
+
+def described(first: Iterable[ox.Triple], describe: Callable[[str], Iterable[ox.Triple]],
+              cap: int) -> tuple[list[ox.Triple], bool]:
+    """A DESCRIBE answer with the description of every skolem IRI it reaches (a statement,
+    a component), as the concise bounded description of RDF follows blank nodes: the source
+    Turtle wrote these as blank nodes, so a chip's description carries its figures' values,
+    units, ranks and sources. ``describe`` runs a ``DESCRIBE`` query on the same dataset.
+    Returns at most ``cap`` triples and whether more were left out."""
+    kept: dict[ox.Triple, None] = {}
+    seen: set[ox.NamedNode] = set()
+    waiting: list[ox.NamedNode] = []
+
+    def take(triples: Iterable[ox.Triple]) -> bool:
+        for triple in triples:
+            if len(kept) >= cap and triple not in kept:
+                return False
+            kept[triple] = None
+            obj = triple.object
+            if (isinstance(obj, ox.NamedNode) and obj.value.startswith(SKOLEM_PREFIXES)
+                    and obj not in seen):
+                seen.add(obj)
+                waiting.append(obj)
+        return True
+
+    if not take(first):
+        return list(kept), True
+    while waiting:
+        batch, waiting[:] = waiting[:_DESCRIBE_BATCH], waiting[_DESCRIBE_BATCH:]
+        if not take(describe("DESCRIBE " + " ".join(str(node) for node in batch))):
+            return list(kept), True
+    return list(kept), False
 
 
 def _solutions(results: ox.QuerySolutions, job: Job) -> Answer:
@@ -172,12 +317,24 @@ def _solutions(results: ox.QuerySolutions, job: Job) -> Answer:
 
 def _triples(results: ox.QueryTriples, job: Job, form: str) -> Answer:
     nt, cut = _capped(lambda out: results.serialize(out, ox.RdfFormat.N_TRIPLES), job.cap)
+    return _graph_answer(nt, cut, job, form)
+
+
+def _graph_answer(nt: bytes, cut: bool, job: Job, form: str) -> Answer:
     body = nt
     if job.graph_type != "application/n-triples":
         fmt = ox.RdfFormat.from_media_type(job.graph_type)
         parsed = ox.parse(nt, ox.RdfFormat.N_TRIPLES)
         body = ox.serialize(parsed, format=fmt, prefixes=job.prefixes or None) or b""
     return Answer(200, job.graph_type, body, cut, nt.count(b"\n"), form)
+
+
+def description(results: ox.QueryTriples, describe: Callable[[str], Iterable[ox.Triple]],
+                job: Job) -> Answer:
+    """The answer to a DESCRIBE ``job``: ``results`` and what :func:`described` adds."""
+    triples, cut = described(results, describe, job.cap)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return _graph_answer(nt, cut, job, "GRAPH")
 
 
 def _boolean(result: ox.QueryBoolean, job: Job) -> Answer:
@@ -206,7 +363,12 @@ def run(store: ox.Store, job: Job) -> Answer:
                       f"the query nests {depth} levels deep; the limit is {MAX_NESTING}\n"
                       .encode())
     try:
-        return answer(store.query(job.query, **_dataset(job, store)), job)
+        options = _dataset(job, store)
+        results = store.query(job.query, **options)
+        if isinstance(results, ox.QueryTriples) and is_describe(job.query):
+            follow = {k: v for k, v in options.items() if k not in ("prefixes", "base_iri")}
+            return description(results, lambda text: store.query(text, **follow), job)  # type: ignore[arg-type,return-value]
+        return answer(results, job)
     except SyntaxError as exc:
         missing = undeclared_prefixes(job.query, job.prefixes)
         if missing and "Prefix not found" in str(exc):

@@ -24,10 +24,20 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pyoxigraph as ox
 
+from hwkg.core.namespaces import GRAPH_META
 from hwkg.serving.remote_backend import RemoteBackend, union_dataset
 from hwkg.sparql import execution
-from hwkg.sparql.client import RemoteError, dataset_for, decode, form, headers, with_prologue
+from hwkg.sparql.client import (
+    Dataset,
+    RemoteError,
+    dataset_for,
+    decode,
+    form,
+    headers,
+    with_prologue,
+)
 from hwkg.sparql.execution import Answer, Job, answer
 from hwkg.sparql.pool import TimeLimit
 
@@ -40,9 +50,14 @@ def _refusal(backend: RemoteBackend, response: httpx.Response) -> Answer:
                                  f"{response.status_code}: {response.text[:2000]}\n").encode())
 
 
-def _convert(content_type: str, body: bytes, job: Job) -> Answer:
+def _convert(content_type: str, body: bytes, job: Job, backend: RemoteBackend,
+             dataset: Dataset) -> Answer:
     try:
-        return answer(decode(content_type, body), job)
+        results = decode(content_type, body)
+        if isinstance(results, ox.QueryTriples) and execution.is_describe(job.query):
+            return execution.description(
+                results, lambda text: _triples(backend, text, dataset), job)
+        return answer(results, job)
     except (SyntaxError, ValueError, OSError, RemoteError) as exc:
         return Answer(502, TEXT, f"the SPARQL server's answer could not be read: {exc}\n".encode())
 
@@ -53,8 +68,8 @@ async def run(backend: RemoteBackend, job: Job, timeout: float) -> Answer:
     if depth > execution.MAX_NESTING:  # protects the server as it protects the workers
         return Answer(400, TEXT, f"the query nests {depth} levels deep; the limit is "
                                  f"{execution.MAX_NESTING}\n".encode())
-    query = with_prologue(job.query, job.prefixes, job.base_iri)
-    dataset = dataset_for(job.default_graphs, job.named_graphs, union_dataset(backend.remote))
+    dataset, text = _dataset(backend, job)
+    query = with_prologue(text, job.prefixes, job.base_iri)
     try:
         async with asyncio.timeout(timeout):
             response = await backend.async_client().post(
@@ -67,4 +82,27 @@ async def run(backend: RemoteBackend, job: Job, timeout: float) -> Answer:
     if response.status_code >= 300:
         return _refusal(backend, response)
     content_type = response.headers.get("content-type", "")
-    return await asyncio.to_thread(_convert, content_type, response.content, job)
+    return await asyncio.to_thread(_convert, content_type, response.content, job, backend,
+                                   dataset)
+
+
+def _dataset(backend: RemoteBackend, job: Job) -> tuple[Dataset, str]:
+    """The request's dataset, else the one the query names (``FROM``/``FROM NAMED``, never
+    hwkg's bookkeeping graph), else the hwkg union; and the query text to send (without its
+    dataset clauses when they were read here, which some servers would prefer to the
+    protocol's dataset)."""
+    if not job.default_graphs and not job.named_graphs and execution.declares_dataset(job.query):
+        clause = execution.dataset_clause(job.query, job.prefixes, job.base_iri)
+        if clause is None:  # the server reads the clause itself (or reports its error)
+            return Dataset(server=True), job.query
+        return (Dataset(tuple(g for g in clause.default if g != GRAPH_META),
+                        tuple(g for g in clause.named if g != GRAPH_META)),
+                clause.removed_from(job.query))
+    return (dataset_for(job.default_graphs, job.named_graphs, union_dataset(backend.remote)),
+            job.query)
+
+
+def _triples(backend: RemoteBackend, query: str, dataset: Dataset) -> list[ox.Triple]:
+    """The triples of a follow-up DESCRIBE on the server, on the request's dataset."""
+    results = decode(*backend.fetch(query, dataset))
+    return list(results) if isinstance(results, ox.QueryTriples) else []
