@@ -51,3 +51,23 @@ def test_construct(snapshot: Snapshot, fmt: str, rdf: ox.RdfFormat) -> None:
 def test_bad_query_exits_1_with_the_parser_message() -> None:
     done = hwkg("SELECT * WHERE {")
     assert done.returncode == 1 and b"error at 1:" in done.stderr and not done.stdout
+
+
+@pytest.mark.parametrize(("query", "fmt", "says"), [
+    (QUERY, "ttl", "cannot write a SELECT answer; use json, csv, tsv or xml"),
+    ("ASK { ?s ?p ?o }", "csv", "cannot write an ASK answer; use json or xml"),
+    ("CONSTRUCT WHERE { ?s a hw:Source }", "csv", "cannot write a CONSTRUCT/DESCRIBE answer"),
+])
+def test_a_format_that_does_not_fit_the_answer_is_refused(query: str, fmt: str,
+                                                          says: str) -> None:
+    done = hwkg(query, "--format", fmt)
+    assert done.returncode == 2 and says in done.stderr.decode() and not done.stdout
+
+
+def test_rdf_xml_refuses_a_predicate_it_cannot_write() -> None:
+    done = hwkg("CONSTRUCT { <http://example.org/x> <http://example.org/p/> 1 } WHERE {}",
+                "--format", "rdf")
+    assert done.returncode == 1 and b"RDF/XML cannot write the predicate" in done.stderr
+    fine = hwkg("CONSTRUCT { <http://example.org/x> <http://example.org/p> 1 } WHERE {}",
+                "--format", "rdf")
+    assert fine.returncode == 0 and b"<rdf:RDF" in fine.stdout

@@ -35,7 +35,12 @@ def served(client: httpx.Client) -> ox.Store:
 
 
 def expected(store: ox.Store, iri: str) -> set[ox.Triple]:
+    """The entity's triples and its owned nodes'; a statement's or component's document also
+    holds what points at it."""
     todo, seen, out = [iri], {iri}, set()
+    if iri.startswith(OWNED):
+        out = {q.triple for q in store.quads_for_pattern(None, None, ox.NamedNode(iri), None)}
+        assert out, f"nothing points at {iri}"
     while todo:
         for quad in store.quads_for_pattern(ox.NamedNode(todo.pop()), None, None, None):
             out.add(quad.triple)

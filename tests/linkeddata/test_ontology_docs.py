@@ -63,6 +63,34 @@ def test_every_term_and_shape_is_documented(client: httpx.Client) -> None:
 
 
 def test_entity_pages_link_into_the_docs(client: httpx.Client) -> None:
+    """Every link from an entity page into /ontology (properties, truthy shortcuts, units,
+    values) lands on a documented term."""
     page = client.get("/ontology", headers={"accept": "text/html"}).text
-    ids = set(re.findall(r'<section class="term" id="([^"]+)"', page))
+    ids = {html.unescape(m) for m in re.findall(r'<section class="term" id="([^"]+)"', page)}
     assert "Chip" in ids and "Statement" in ids
+    chip = client.get("/data/chip/nvidia-h100-sxm5-80gb.html")
+    if chip.status_code == 404:
+        pytest.skip("the bundled chip is not in this graph")
+    links = {html.unescape(m) for m in re.findall(r'href="/ontology#([^"]+)"', chip.text)}
+    assert any(link.startswith("truthy-") for link in links)
+    assert links - ids == set()
+
+
+@pytest.mark.parametrize("path", ["/truthy/memoryCapacity", "/truthy/computeBF16Sparse",
+                                  "/unit/TeraBYTE-PER-SEC", "/quantitykind/DataSize"])
+def test_vocabulary_slash_iris_dereference(client: httpx.Client, path: str) -> None:
+    for accept in ("text/html", "text/turtle"):
+        response = client.get(path, headers={"accept": accept}, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        space, _, name = path.strip("/").partition("/")
+        assert response.headers["location"] == f"/ontology#{space}-{name}"
+    described = client.get(path, headers={"accept": "text/turtle"}, follow_redirects=True)
+    store = ox.Store()
+    store.load(described.content, ox.RdfFormat.TURTLE)
+    iri = ox.NamedNode("https://w3id.org/hwkg" + path)
+    assert list(store.quads_for_pattern(iri, None, None))
+
+
+def test_unknown_vocabulary_terms_are_404(client: httpx.Client) -> None:
+    for path in ("/truthy/noSuchFigure", "/unit/NO-SUCH-UNIT", "/quantitykind/Nothing"):
+        assert client.get(path, follow_redirects=False).status_code == 404

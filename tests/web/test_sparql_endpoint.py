@@ -131,6 +131,17 @@ def test_the_query_dataset_selects_graphs(client: httpx.Client) -> None:
     assert count(client, other, **{"default-graph-uri": GRAPH_DATA}) == sizes[GRAPH_DATA]
 
 
+def test_rdf_xml_that_cannot_be_written_is_not_acceptable(client: httpx.Client) -> None:
+    """A predicate IRI that does not end in an XML name cannot be an RDF/XML element: 406
+    with the reason, never a malformed document."""
+    query = "CONSTRUCT { <http://example.org/x> <http://example.org/p/> 1 } WHERE {}"
+    refused = client.post("/sparql", data={"query": query},
+                          headers={"accept": "application/rdf+xml"})
+    assert refused.status_code == 406 and "<http://example.org/p/>" in refused.text
+    turtle = client.post("/sparql", data={"query": query}, headers={"accept": "text/turtle"})
+    assert turtle.status_code == 200
+
+
 def test_describe_gives_the_entity_document(client: httpx.Client) -> None:
     """A chip's DESCRIBE carries its statements (values, units, ranks, sources), as the
     concise bounded description follows the blank nodes they were written as."""

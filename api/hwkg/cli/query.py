@@ -74,8 +74,33 @@ def main(args: argparse.Namespace) -> int:
     if answer.status != 200:
         sys.stderr.write(answer.body.decode("utf-8", "replace"))
         return 1
+    mismatch = _format_mismatch(args.format, answer)
+    if mismatch:
+        sys.stderr.write(f"hwkg query: {mismatch}\n")
+        return 2
     sys.stdout.buffer.write(answer.body)
+    if answer.body and not answer.body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
     sys.stdout.buffer.flush()
     if answer.truncated:
         sys.stderr.write(f"warning: results truncated to the row cap ({cap} rows)\n")
     return 0
+
+
+def _format_mismatch(fmt: str | None, answer: Answer) -> str | None:
+    """Why ``--format fmt`` cannot write ``answer`` (a SELECT as Turtle, an ASK as CSV), or
+    None when it can (or no format was asked for)."""
+    if fmt is None or not answer.form:
+        return None
+    media_type = negotiation.by_short_name(fmt)
+    if answer.form == "GRAPH":
+        fits, wanted = media_type in negotiation.GRAPH_TYPES, "ttl, nt, jsonld or rdf"
+    elif answer.form == "ASK":
+        fits, wanted = fmt in ("json", "xml"), "json or xml"
+    else:
+        fits, wanted = media_type in negotiation.RESULTS_TYPES, "json, csv, tsv or xml"
+    if fits:
+        return None
+    form = "CONSTRUCT/DESCRIBE" if answer.form == "GRAPH" else answer.form
+    article = "an" if form == "ASK" else "a"
+    return f"--format {fmt} cannot write {article} {form} answer; use {wanted}"

@@ -82,13 +82,16 @@ def replaced_by(store: ox.Store, iri: str) -> str | None:
 
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
     """The entity's triples and its owned nodes' triples, once each, in a stable order
-    (none for an IRI Oxigraph refuses)."""
+    (none for an IRI Oxigraph refuses). An owned node's document (a statement, a component)
+    also holds the triples that point at it, so it leads back to what it describes."""
     start = node(iri)
     if start is None:
         return []
     seen: set[str] = {iri}
     queue = [start]
     triples: set[ox.Triple] = set()
+    if owned(start) and exists(store, iri):
+        triples.update(quad.triple for quad in store.quads_for_pattern(None, None, start, None))
     while queue:
         for quad in store.quads_for_pattern(queue.pop(), None, None, None):
             triples.add(quad.triple)

@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hwkg.core.namespaces import BASE, GRAPH_ONTOLOGY, GRAPH_SHAPES, HW, compact
@@ -156,12 +156,39 @@ def document(graph_name: str, html: bool):  # type: ignore[no-untyped-def]
     return handler
 
 
+#: Vocabulary namespaces with slash IRIs (``hwt:``, ``hwunit:``, ``hwqk:``): each term is
+#: described in the /ontology document.
+TERM_SPACES = ("truthy", "unit", "quantitykind")
+
+
+async def vocabulary_term(request: Request) -> Response:
+    """``/truthy/{name}``, ``/unit/{name}``, ``/quantitykind/{name}``: ``303 See Other`` to the
+    document that describes the term (``/ontology``, at the term's anchor; RDF clients get
+    the ontology graph there by negotiation), 404 for a term the ontology does not define."""
+    space = request.url.path.strip("/").split("/")[0]
+    iri = f"{BASE}{space}/{request.path_params['name']}"
+    store = request.app.state.graph.current.store
+    try:
+        term = ox.NamedNode(iri)
+    except ValueError:
+        term = None
+    known = term is not None and next(iter(store.quads_for_pattern(
+        term, None, None, ox.NamedNode(GRAPH_ONTOLOGY))), None) is not None
+    if not known:
+        return PlainTextResponse(f"the ontology defines no term <{iri}>\n", status_code=404)
+    return RedirectResponse(f"/ontology#{anchor(iri)}", status_code=303,
+                            headers={"Vary": "Accept"})
+
+
 def routes() -> list[BaseRoute]:
-    """``/ontology`` and ``/shapes``, negotiated or by suffix."""
+    """``/ontology`` and ``/shapes``, negotiated or by suffix, and the slash IRIs of the
+    vocabulary's terms."""
     out: list[BaseRoute] = []
     for path, graph in (("/ontology", GRAPH_ONTOLOGY), ("/shapes", GRAPH_SHAPES)):
         out += [
             Route(path, document(graph, True), methods=["GET", "HEAD"]),
             Route(path + ".{ext}", document(graph, True), methods=["GET", "HEAD"]),
         ]
+    out += [Route(f"/{space}/{{name}}", vocabulary_term, methods=["GET", "HEAD"])
+            for space in TERM_SPACES]
     return out

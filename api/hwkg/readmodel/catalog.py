@@ -530,8 +530,8 @@ def _units(ontology: Index) -> tuple[dict[str, float], dict[str, str], dict[str,
             mult[s] = float(factor)
         for symbol in props.get(str(HWUNIT.symbol), []):
             sym[s] = symbol[0] if isinstance(symbol, tuple) else str(symbol)
-        for unit in props.get(HWNS + "canonicalUnit", []):
-            canonical[local(s)] = unit
+        for unit in props.get(HWNS + "canonicalUnit", []) if s.startswith(HWNS) else ():
+            canonical[local(s)] = unit  # a figure property's (not its truthy shortcut's)
     return mult, sym, canonical
 
 

@@ -320,11 +320,22 @@ def _triples(results: ox.QueryTriples, job: Job, form: str) -> Answer:
     return _graph_answer(nt, cut, job, form)
 
 
+#: The end of an IRI that RDF/XML can write as a property element: an XML name.
+_XML_NAME_END = re.compile(r"[^\W\d][\w.-]*$")
+
+
 def _graph_answer(nt: bytes, cut: bool, job: Job, form: str) -> Answer:
     body = nt
     if job.graph_type != "application/n-triples":
         fmt = ox.RdfFormat.from_media_type(job.graph_type)
-        parsed = ox.parse(nt, ox.RdfFormat.N_TRIPLES)
+        parsed = list(ox.parse(nt, ox.RdfFormat.N_TRIPLES))
+        if fmt == ox.RdfFormat.RDF_XML:
+            unwritable = next((t.predicate.value for t in parsed
+                               if not _XML_NAME_END.search(t.predicate.value)), None)
+            if unwritable is not None:
+                return Answer(406, "text/plain; charset=utf-8", (
+                    f"RDF/XML cannot write the predicate <{unwritable}>: it does not end in an "
+                    "XML name; ask for Turtle, N-Triples or JSON-LD\n").encode())
         body = ox.serialize(parsed, format=fmt, prefixes=job.prefixes or None) or b""
     return Answer(200, job.graph_type, body, cut, nt.count(b"\n"), form)
 
