@@ -91,7 +91,8 @@ def test_rankings_name_every_chip_left_out(ask: Ask) -> None:
     ranked = ask(f'''{{ trainingOptions(workload: {TRAIN}, maxDays: 1) {{
         candidates {{ chip {{ slug }} devices cost {{ value }} }}
         excluded {{ chip {{ slug }} reason }} }} }}''')["trainingOptions"]
-    assert [c["chip"]["slug"] for c in ranked["candidates"]] == ["pt-accel"]
+    # pt-accel: 47 devices at $2/h; pt-dual: 87 devices, 44 packages at $3/h (dearer)
+    assert [c["chip"]["slug"] for c in ranked["candidates"]] == ["pt-accel", "pt-dual"]
     reasons = {e["chip"]["slug"]: e["reason"] for e in ranked["excluded"]}
     assert set(reasons) == {"pt-mystery", "pt-soc", "pt-soc-lite"}
     assert "not publish" in reasons["pt-mystery"] or "publishes no" in reasons["pt-mystery"]
@@ -102,4 +103,81 @@ def test_rankings_name_every_chip_left_out(ask: Ask) -> None:
         assert cand["decodeUpperBound"]["value"] >= 2000
     slugs = {c["chip"]["slug"] for c in served["candidates"]} | {
         e["chip"]["slug"] for e in served["excluded"]}
-    assert slugs == {"pt-accel", "pt-mystery", "pt-soc", "pt-soc-lite"}
+    assert slugs == {"pt-accel", "pt-dual", "pt-mystery", "pt-soc", "pt-soc-lite"}
+
+
+def test_cost_counts_whole_packages(ask: Ask) -> None:
+    """pt-dual is one package the host sees as two devices, priced per package: three
+    devices cost two packages; energy counts devices at half the package's power."""
+    plan = ask(f'''{{ planTraining(chip: "pt-dual", workload: {TRAIN}, devices: 3,
+        priceBasis: PURCHASE) {{ cost {{ value inputs {{ role value }} }} energy {{ value }}
+        time {{ value }} formulas }} }}''')["planTraining"]
+    assert plan["cost"]["value"] == pytest.approx(2 * 20000.0)
+    assert {"role": "hostDevices", "value": 2.0} in plan["cost"]["inputs"]
+    assert plan["energy"]["value"] == pytest.approx(3 * 500 * plan["time"]["value"] / 1000)
+    assert "cost = packages × price per package" in plan["formulas"]
+    hourly = ask('''{ planInference(chip: "pt-dual", devices: 4, workload: {parameters: 7e9}) {
+        cost { value unit } costPerMillionTokens { value } decodeUpperBound { value } } }''')
+    hourly = hourly["planInference"]
+    assert hourly["cost"] == {"value": pytest.approx(2 * 3.0), "unit": "USD/h"}
+    assert hourly["costPerMillionTokens"]["value"] == pytest.approx(
+        2 * 3.0 / (hourly["decodeUpperBound"]["value"] * 3600) * 1e6)
+
+
+def test_a_unified_memory_chip_is_sized_with_the_configuration_its_price_buys(ask: Ask) -> None:
+    """pt-soc's price is the box's $4,000 for 64 of its up to 128 GB (96 GPU-usable): the
+    plan counts boxes of 64 × 96/128 = 48 GB, not of 96 GB; pt-soc-lite's kiosk does not say
+    what memory it buys, so its cost is unknown."""
+    plan = ask('''{ planInference(chip: "pt-soc", priceBasis: PURCHASE,
+        workload: {parameters: 70e9}) { devices memoryAvailable { value } cost { value }
+        assumptions } }''')["planInference"]
+    assert plan["devices"] == math.ceil(140 / 48)
+    assert plan["memoryAvailable"]["value"] == pytest.approx(plan["devices"] * 48)
+    assert plan["cost"]["value"] == pytest.approx(plan["devices"] * 4000.0)
+    assert any("the configuration the price buys" in a for a in plan["assumptions"])
+    lite = ask('''{ planInference(chip: "pt-soc-lite", priceBasis: PURCHASE,
+        workload: {parameters: 7e9}) { cost { value reason } } }''')["planInference"]
+    assert lite["cost"]["value"] is None and "memory is chosen per machine" in \
+        lite["cost"]["reason"]
+
+
+def test_a_throughput_target_is_sized_in_closed_form_and_says_when_it_is_missed(
+        ask: Ask) -> None:
+    per_device = 4e12 / 7e9  # memory bound of one pt-accel for a 7B model at 1 byte/param
+    plan = ask('''{ planInference(chip: "pt-accel", targetTokensPerSecond: 10000,
+        workload: {parameters: 7e9, bytesPerParameter: 1}) { devices meetsTarget
+        decodeUpperBound { value } } }''')["planInference"]
+    assert plan["devices"] == math.ceil(10000 / per_device) and plan["meetsTarget"] is True
+    assert plan["decodeUpperBound"]["value"] >= 10000
+    huge = ask('''{ planInference(chip: "pt-accel", targetTokensPerSecond: 1e15,
+        workload: {parameters: 7e9}) { devices meetsTarget assumptions } }''')["planInference"]
+    assert huge["devices"] == 1_000_000 and huge["meetsTarget"] is False
+    assert any("more than the 1,000,000" in a for a in huge["assumptions"])
+    none = ask('''{ planInference(chip: "pt-accel", devices: 1, workload: {parameters: 7e9}) {
+        meetsTarget } }''')["planInference"]
+    assert none["meetsTarget"] is None
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    (f'planTraining(chip: "pt-accel", maxDays: 0, workload: {TRAIN}) {{ devices }}',
+     "maxDays must be a positive number"),
+    (f'planTraining(chip: "pt-accel", maxDays: -3, workload: {TRAIN}) {{ devices }}',
+     "maxDays must be a positive number"),
+    ('planInference(chip: "pt-accel", targetTokensPerSecond: 0, workload: {parameters: 7e9}) '
+     '{ devices }', "targetTokensPerSecond must be a positive number"),
+    ('planInference(system: "pt-box", systems: 0, workload: {parameters: 7e9}) { devices }',
+     "systems must be between 1"),
+    ('planInference(system: "pt-box", devices: 3, workload: {parameters: 7e9}) { devices }',
+     "give devices with a chip"),
+    ('planInference(chip: "pt-accel", workload: {parameters: 7e9, bytesPerParameter: 0}) '
+     '{ devices }', "bytesPerParameter must be a positive number"),
+    ('planTraining(chip: "pt-accel", workload: {parameters: 2e9, tokens: 1e11, '
+     'activationGb: -1}) { devices }', "activationGb must be between 0"),
+    (f'trainingOptions(maxDays: 1, maxDevices: -1, workload: {TRAIN}) {{ excluded {{ reason }} }}',
+     "maxDevices must be between 1"),
+    (f'trainingOptions(maxDays: 1, first: -1, workload: {TRAIN}) {{ excluded {{ reason }} }}',
+     "first must be 0 or more"),
+])
+def test_impossible_arguments_are_refused(ask: Ask, query: str, says: str) -> None:
+    answer = ask("{ " + query + " }")
+    assert "errors" in answer and says in answer["errors"][0], answer

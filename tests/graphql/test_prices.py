@@ -36,7 +36,7 @@ def test_cloud_hourly_prices_are_asked_for_and_named(ask: Ask) -> None:
     assert data["flopsPerDollar"]["value"] == pytest.approx(1000 / 2.0)
     ranked = ask('''{ chips(priceBasis: CLOUD_HOURLY, where: {price: {isNull: false}}) {
         nodes { slug } } }''')["chips"]["nodes"]
-    assert ranked == [{"slug": "pt-accel"}]
+    assert ranked == [{"slug": "pt-accel"}, {"slug": "pt-dual"}]
 
 
 def test_a_vendor_list_price_is_a_purchase_price_after_the_launch_msrp(ask: Ask) -> None:
@@ -157,7 +157,7 @@ def test_a_figure_not_found_is_not_a_stated_absence(ask: Ask, pricing_home: Path
 def test_filters_say_what_they_dropped_for_a_missing_value(ask: Ask) -> None:
     under = ask('''{ chips(where: {maxPower: {lt: 2000}}) { totalCount excludedMissing
         nodes { slug } } }''')["chips"]
-    assert under["nodes"] == [{"slug": "pt-accel"}]
+    assert under["nodes"] == [{"slug": "pt-accel"}, {"slug": "pt-dual"}]
     assert under["excludedMissing"] == 3  # pt-mystery, pt-soc and pt-soc-lite have no power figure
     unknown = ask('{ chips(where: {maxPower: {isNull: true}}) { nodes { slug } } }')
     assert [n["slug"] for n in unknown["chips"]["nodes"]] == ["pt-mystery", "pt-soc", "pt-soc-lite"]

@@ -91,3 +91,38 @@ def test_a_second_preferred_figure_is_rejected(folder: Path, tmp_path: Path) -> 
     assert done.returncode == 1
     assert "QA-onePreferred" in done.stdout and "hw:memoryCapacity" in done.stdout
     assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize(("cell", "says"), [
+    ('"80,5"', "'80,5' has a comma that is not a thousands separator"),
+    ("NaN", "'NaN' is not a finite number"),
+    ("Infinity", "'Infinity' is not a finite number"),
+])
+def test_an_ambiguous_or_non_finite_number_is_rejected(folder: Path, tmp_path: Path, cell: str,
+                                                       says: str) -> None:
+    """A decimal comma is not read as a thousands separator (80,5 GB is not 805 GB), and
+    NaN or infinity is no figure: the row is refused, naming the row and column."""
+    lines = (FIXTURES / "chips.csv").read_text().splitlines()
+    lines[2] = lines[2].replace(",80,2039,", f",{cell},2039,")
+    table = tmp_path / "table.csv"
+    table.write_text("\n".join(lines) + "\n")
+    before = snapshot(folder)
+    done = hwkg("import", "csv", str(table), "--mapping", str(FIXTURES / "mapping.toml"),
+                "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert f"row 3: column 'Memory size per board (GB)': {says}" in done.stdout, done.stdout
+    assert snapshot(folder) == before
+
+
+def test_thousands_separators_are_read(folder: Path, tmp_path: Path) -> None:
+    lines = (FIXTURES / "chips.csv").read_text().splitlines()
+    lines[2] = lines[2].replace(",80,2039,GB/s,", ',80,"2,039",GB/s,')
+    table = tmp_path / "table.csv"
+    table.write_text("\n".join(lines) + "\n")
+    done = hwkg("import", "csv", str(table), "--mapping", str(FIXTURES / "mapping.toml"),
+                "--graph-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = folder / "figures" / "test-chip-table" / "nvidia-a100-sxm4-80gb.ttl"
+    graph = Graph().parse(written, format="turtle")
+    bandwidth = graph.value(URIRef(CHIP + "nvidia-a100-sxm4-80gb"), HW.memoryBandwidth)
+    assert str(graph.value(bandwidth, HW.value)) == "2039.0"

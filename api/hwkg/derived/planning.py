@@ -17,7 +17,7 @@ systems holding only that chip), else the stated default of 0.4 (well-tuned larg
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hwkg.derived.figures import best, device_memory, missing_figure
 from hwkg.derived.prices import PriceBasis, price
@@ -28,6 +28,8 @@ from hwkg.formulas import workload as W
 from hwkg.readmodel.catalog import BenchmarkResult, Catalog, Chip
 
 DEFAULT_MFU = 0.4
+#: The most devices a plan sizes to: a target that needs more is reported as not met.
+MAX_DEVICES = 1_000_000
 TOKENS_PER_SECOND = "https://w3id.org/hwkg/unit/TOKEN-PER-SEC"
 
 
@@ -70,6 +72,9 @@ class Plan:
     figures: dict[str, Derived] = field(default_factory=dict)
     devices_to_fit: int | None = None
     fits: bool | None = None
+    #: Whether the plan meets the time limit (training) or throughput target (inference)
+    #: asked for; None when none was asked for or it cannot be computed.
+    meets_target: bool | None = None
     mfu_basis: str = ""
     formulas: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
@@ -177,19 +182,86 @@ def choose_mfu(cat: Catalog, chip: Chip, work: Training) -> tuple[Derived, str]:
         "comparable measured training result for this chip)")
 
 
+def sized_memory(cat: Catalog, chip: Chip, basis: PriceBasis, currency: str
+                 ) -> tuple[Derived, str | None]:
+    """Memory one host-visible device offers, for a plan priced on ``basis``, and a note
+    when it is not the chip's own figure.
+
+    A unified-memory chip is bought (or rented) as a machine whose memory is chosen per
+    configuration. Where the offer behind the price states the memory of the configuration it
+    prices and that is less than the chip's maximum (a Mac Studio's $3,999 buys 64 GB, not
+    192), the plan is sized with that configuration, so that the devices it counts are the
+    ones the cost pays for: its memory times the GPU-usable share the chip's own figures give
+    (GPU-usable ÷ total memory)."""
+    have = per_device_bytes(cat, chip)
+    if not getattr(chip, "unified_memory", False) or have.value is None:
+        return have, None
+    cost = price(cat, chip.id, currency, basis)
+    offer = next((i.offer for i in cost.inputs if i.offer is not None), None)
+    stated = best(offer, "memoryCapacity") if offer is not None else None
+    total = best(chip, "memoryCapacity")
+    if (stated is None or total is None or stated.base_value is None
+            or total.base_value is None or stated.base_value >= total.base_value):
+        return have, None
+    count, _ = host_devices(chip)
+    share = have.value * count / total.base_value
+    value = stated.base_value * share / count
+    inputs = [*have.inputs,
+              MetricInput("memoryCapacity", total.value, total.unit, figure=total),
+              MetricInput("memoryCapacity", stated.value, stated.unit, figure=stated,
+                          offer=offer)]
+    note = (f"sized with the configuration the price buys ({offer.name if offer else ''}: "
+            f"{stated.value:g} {stated.unit}), of which {share:.0%} is taken as GPU-usable, "
+            f"the share the chip's maximum configuration states ({have.value * count / 1e9:g} "
+            f"of {total.base_value / 1e9:g} GB)")
+    return Derived(value, "B", None, inputs), note
+
+
 def _cost(cat: Catalog, chip: Chip, devices: int, seconds: float | None, basis: PriceBasis,
           currency: str) -> Derived:
+    """What ``devices`` host-visible devices cost: whole packages (an MI250X is one package
+    the host sees as two devices, and its price is the package's), bought or rented for
+    ``seconds``."""
     unit_price = price(cat, chip.id, currency, basis)
+    unknown = _unknown_configuration(cat, chip, unit_price)
+    if unknown is not None:
+        return Derived(None, unit_price.unit.removesuffix("/h"), unknown, unit_price.inputs)
+    count, counted = host_devices(chip)
+    packages = math.ceil(devices / count - 1e-9)
     if basis is PriceBasis.CLOUD_HOURLY:
-        m = W.rental_cost(devices, unit_price.value, seconds)
+        m = W.rental_cost(packages, unit_price.value, seconds)
     else:
-        m = W.purchase_cost(devices, unit_price.value)
+        m = W.purchase_cost(packages, unit_price.value)
     reason = unit_price.reason if unit_price.value is None else m.reason
-    return Derived(m.value, unit_price.unit.removesuffix("/h"), reason, unit_price.inputs)
+    return Derived(m.value, unit_price.unit.removesuffix("/h"), reason,
+                   [*unit_price.inputs, *counted])
+
+
+def _unknown_configuration(cat: Catalog, chip: Chip, unit_price: Derived) -> str | None:
+    """Why ``unit_price`` cannot price a unified-memory chip's devices: it is a machine's
+    offer that does not say how much memory it buys (the chip's memory is chosen per
+    machine), as memory per dollar says; None when it can."""
+    offer = next((i.offer for i in unit_price.inputs if i.offer is not None), None)
+    if (offer is None or not getattr(chip, "unified_memory", False)
+            or offer.offer_for_id == chip.id or best(offer, "memoryCapacity") is not None):
+        return None
+    return (f"{chip.name}'s memory is chosen per machine and {offer.name} does not state the "
+            "memory of the configuration it prices, so the devices it buys are not known")
+
+
+def _capped(n: float | None, what: str) -> tuple[int | None, str | None]:
+    """``n`` devices as a whole count within :data:`MAX_DEVICES`, and why it was capped."""
+    if n is None:
+        return None, None
+    if n > MAX_DEVICES:
+        return MAX_DEVICES, (f"{what} needs {n:,.0f} devices, more than the {MAX_DEVICES:,} a "
+                             "plan sizes to: the plan uses that many and does not meet it")
+    return int(n), None
 
 
 def _scaled(value: float | None, factor: float) -> float | None:
-    return None if value is None else value * factor
+    """``value × factor`` to 12 significant digits (no 144.00000000000003 GB)."""
+    return None if value is None else float(f"{value * factor:.12g}")
 
 
 def training(cat: Catalog, chip: Chip, work: Training, devices: int | None,
@@ -200,22 +272,29 @@ def training(cat: Catalog, chip: Chip, work: Training, devices: int | None,
     top = peak(cat, chip, work.precision)
     mfu, mfu_basis = choose_mfu(cat, chip, work)
     need = W.training_bytes(work.parameters, work.bytes_per_parameter, work.activation_gb * 1e9)
-    have = per_device_bytes(cat, chip)
+    have, sized = sized_memory(cat, chip, basis, currency)
     to_fit = metrics.devices_needed(need.value, have.value)
+    capped = None
     n = devices
     if n is None:
-        candidates = [to_fit.value]
+        fit_n, capped = _capped(to_fit.value, "holding the training state")
+        candidates = [fit_n]
         if max_days is not None:
-            candidates.append(W.devices_for_time(flops.value, top.value, mfu.value,
-                                                 max_days * 86400).value)
+            time_n, over = _capped(W.devices_for_time(flops.value, top.value, mfu.value,
+                                                      max_days * 86400).value,
+                                   f"finishing within {max_days:g} days")
+            candidates.append(time_n)
+            capped = capped or over
         known = [c for c in candidates if c is not None]
-        n = int(max(known)) if known else 1
+        n = max(known) if known else 1
     seconds = W.training_seconds(flops.value, n, top.value, mfu.value)
     power = per_device(chip, "maxPower", "W")
     energy = W.energy_joules(n, power.value, seconds.value)
     plan = Plan(chip, n, devices_to_fit=None if to_fit.value is None else int(to_fit.value),
                 mfu_basis=mfu_basis)
     plan.fits = None if to_fit.value is None else n >= to_fit.value
+    if max_days is not None and seconds.value is not None:
+        plan.meets_target = seconds.value <= max_days * 86400 * (1 + 1e-9)
     plan.figures = {
         "compute": Derived(flops.value, "FLOP", flops.reason),
         "peak": Derived(_scaled(top.value, 1e-12), "TFLOPS", top.reason, top.inputs),
@@ -235,8 +314,8 @@ def training(cat: Catalog, chip: Chip, work: Training, devices: int | None,
                      "time = compute ÷ (devices × dense peak × MFU)",
                      "memory = parameters × bytes per parameter + activations",
                      "energy = devices × maximum power × time",
-                     "cost = devices × hourly rate per device × hours" if
-                     basis is PriceBasis.CLOUD_HOURLY else "cost = devices × price per device"]
+                     "cost = packages × hourly rate per package × hours" if
+                     basis is PriceBasis.CLOUD_HOURLY else "cost = packages × price per package"]
     plan.assumptions = [
         f"{work.bytes_per_parameter:g} bytes per parameter for weights, gradients and optimizer "
         "state (16 = mixed-precision Adam)",
@@ -244,8 +323,18 @@ def training(cat: Catalog, chip: Chip, work: Training, devices: int | None,
         f"{work.activation_gb:g} GB of activations (given)",
         f"dense {work.precision} peak; MFU {mfu.value:g}: {mfu_basis}",
         "every device at its maximum power for the whole run",
-        "no parallelism overhead beyond MFU; memory summed across devices (fully sharded)"]
+        "no parallelism overhead beyond MFU; memory summed across devices (fully sharded)",
+        *_package_note(chip)]
+    plan.assumptions += [note for note in (sized, capped) if note]
     return plan
+
+
+def _package_note(chip: Chip) -> list[str]:
+    count, _ = host_devices(chip)
+    if count == 1:
+        return []
+    return [f"the host sees one {chip.name} as {count:g} devices; prices are per package, "
+            "so the cost counts whole packages (devices ÷ devices per package, rounded up)"]
 
 
 def _why(reason: str, top: Derived) -> str:
@@ -262,21 +351,22 @@ def inference(cat: Catalog, chip: Chip, work: Inference, devices: int | None,
                            kv_tokens) if work.layers else None)
     kv_bytes = kv.value if kv is not None and kv.value is not None else 0.0
     need = None if weights.value is None else weights.value + kv_bytes
-    have = per_device_bytes(cat, chip)
+    have, sized = sized_memory(cat, chip, basis, currency)
     to_fit = metrics.devices_needed(need, have.value)
     bandwidth = per_device(chip, "memoryBandwidth", "B/s")
     bw = bandwidth.value
     per_seq = kv_bytes / work.batch_size if work.batch_size else 0.0
+    top = peak(cat, chip, work.precision)
+    capped = None
     n = devices
     if n is None:
-        n = int(to_fit.value) if to_fit.value is not None else 1
-        if target is not None and bw and weights.value:
-            while (W.decode_tokens_per_second_memory(n * bw, weights.value, per_seq,
-                                                     work.batch_size).value or 0) < target:
-                n += 1
-                if n > 100_000:
-                    break
-    top = peak(cat, chip, work.precision)
+        n, capped = _capped(to_fit.value, "holding the weights and KV cache")
+        n = n or 1
+        if target is not None:
+            rate = _per_device_rate(work, weights.value, per_seq, bw, top.value)
+            if rate:
+                wanted, over = _capped(math.ceil(target / rate - 1e-9), "the target")
+                n, capped = max(n, wanted or 1), capped or over
     mem_bound = W.decode_tokens_per_second_memory(_scaled(bw, n), weights.value, per_seq,
                                                   work.batch_size)
     compute_bound = W.decode_tokens_per_second_compute(_scaled(top.value, n), work.parameters,
@@ -287,6 +377,11 @@ def inference(cat: Catalog, chip: Chip, work: Inference, devices: int | None,
     plan.fits = None if to_fit.value is None else n >= to_fit.value
     hourly = price(cat, chip.id, currency, PriceBasis.CLOUD_HOURLY)
     upper = min(bounds) if bounds else None
+    if target is not None and upper is not None:
+        plan.meets_target = upper >= target * (1 - 1e-9)
+    cost = _cost(cat, chip, n, 3600.0, basis, currency)
+    if basis is PriceBasis.CLOUD_HOURLY:
+        cost = replace(cost, unit=f"{cost.unit}/h")
     plan.figures = {
         "weights": Derived(_scaled(weights.value, 1e-9), "GB", weights.reason),
         "kvCache": Derived(_scaled(kv_bytes, 1e-9), "GB",
@@ -301,15 +396,15 @@ def inference(cat: Catalog, chip: Chip, work: Inference, devices: int | None,
         "decodeUpperBound": Derived(upper, "tokens/s",
                                     None if bounds else "neither bound could be computed",
                                     bw_inputs + top.inputs),
-        "cost": _cost(cat, chip, n, 3600.0, basis, currency),
-        "costPerMillionTokens": _per_million(hourly, n, upper),
+        "cost": cost,
+        "costPerMillionTokens": _per_million(cat, chip, hourly, n, upper),
     }
     plan.formulas = [
         "weights = parameters × bytes per parameter",
         "KV cache = 2 × layers × KV heads × head dim × bytes per value × batch × context",
         "memory-bound decode ≤ batch × devices × bandwidth ÷ (weights + batch × KV per sequence)",
         "compute-bound decode ≤ devices × dense peak × MFU ÷ (2 × parameters)",
-        "cost per million tokens = devices × hourly rate ÷ (upper bound × 3600) × 10^6"]
+        "cost per million tokens = packages × hourly rate ÷ (upper bound × 3600) × 10^6"]
     plan.assumptions = [
         f"{work.bytes_per_parameter:g} bytes per parameter; batch {work.batch_size}, context "
         f"{work.context_length} tokens",
@@ -317,21 +412,36 @@ def inference(cat: Catalog, chip: Chip, work: Inference, devices: int | None,
         f"KV cache at {work.kv_bytes_per_value:g} bytes per value",
         f"weights and KV cache sharded across the {n} device(s) (tensor parallel, no overhead)",
         f"compute bound at MFU {work.mfu:g} of dense {work.precision} peak",
-        "the bounds are ceilings for decoding, not predictions; prefill is not included"]
+        "the bounds are ceilings for decoding, not predictions; prefill is not included",
+        *_package_note(chip)]
+    plan.assumptions += [note for note in (sized, capped) if note]
     if work.mlperf_model:
         plan.measured = measured_inference(cat, chip, work.mlperf_model)
     return plan
 
 
-def _per_million(hourly: Derived, devices: int, tokens_per_second: float | None) -> Derived:
+def _per_device_rate(work: Inference, weights: float | None, per_seq: float,
+                     bandwidth: float | None, peak_flops: float | None) -> float | None:
+    """Decode tokens/s one device adds to the upper bound: both ceilings grow linearly with
+    the devices, so the lower of the two per-device ceilings (memory bound alone when the
+    compute peak is unknown)."""
+    memory = W.decode_tokens_per_second_memory(bandwidth, weights, per_seq, work.batch_size)
+    compute = W.decode_tokens_per_second_compute(peak_flops, work.parameters, work.mfu)
+    rates = [r.value for r in (memory, compute) if r.value]
+    return min(rates) if memory.value and rates else None
+
+
+def _per_million(cat: Catalog, chip: Chip, hourly: Derived, devices: int,
+                 tokens_per_second: float | None) -> Derived:
+    unit = f"{hourly.unit.removesuffix('/h')}/Mtok"
     if hourly.value is None:
-        return Derived(None, f"{hourly.unit.removesuffix('/h')}/Mtok", hourly.reason,
-                       hourly.inputs)
+        return Derived(None, unit, hourly.reason, hourly.inputs)
     if not tokens_per_second:
-        return Derived(None, f"{hourly.unit.removesuffix('/h')}/Mtok",
-                       "no throughput bound to divide by", hourly.inputs)
-    value = devices * hourly.value / (tokens_per_second * 3600) * 1e6
-    return Derived(value, f"{hourly.unit.removesuffix('/h')}/Mtok", None, hourly.inputs)
+        return Derived(None, unit, "no throughput bound to divide by", hourly.inputs)
+    count, counted = host_devices(chip)
+    packages = math.ceil(devices / count - 1e-9)
+    value = packages * hourly.value / (tokens_per_second * 3600) * 1e6
+    return Derived(value, unit, None, [*hourly.inputs, *counted])
 
 
 def measured_inference(cat: Catalog, chip: Chip, model: str

@@ -22,6 +22,7 @@ The best offer is the preferred one, then launch MSRP before list price before s
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from enum import Enum
@@ -145,7 +146,7 @@ def _price(cat: Catalog, entity_id: str, currency: str, basis: PriceBasis) -> De
     what = ("no purchase offer (launch MSRP or street price)" if basis is PriceBasis.PURCHASE
             else "no cloud hourly offer")
     chip = cat.chips.get(entity_id)
-    why = f"; {chip.no_public_price}" if chip is not None and chip.no_public_price else ""
+    why = f"; {_first_sentence(chip.no_public_price)}" if chip and chip.no_public_price else ""
     name = chip.name if chip is not None else entity_id
     return Derived(None, unit, f"{what} for {name} or a system it is an accelerator of{why}")
 
@@ -160,3 +161,9 @@ def _systems_as_accelerator(cat: Catalog, chip_id: str) -> list[tuple[str, int]]
         if kinds == {chip_id}:
             found.append((system.id, sum(c.count for c in accel if c.chip_id == chip_id)))
     return sorted(found)
+
+
+def _first_sentence(text: str) -> str:
+    """The statement's reason without the search log that may follow it (the whole text is
+    the chip's ``noPublicPrice``)."""
+    return re.split(r"(?<=\.)\s+(?=[A-Z])", text.strip(), maxsplit=1)[0]

@@ -20,7 +20,9 @@ from hwkg.graphql.filters import Precision
 from hwkg.graphql.types import DerivedMetric, cat
 from hwkg.readmodel import catalog as C
 
-MAX_DEVICES = 1_000_000
+MAX_DEVICES = P.MAX_DEVICES
+#: The longest time limit a training plan takes (a century, in days).
+MAX_DAYS = 36_525.0
 
 
 @strawberry.input(description="A training run: a dense transformer of `parameters` trained on "
@@ -84,6 +86,10 @@ class TrainingPlan:
     devices_to_fit: int | None = strawberry.field(
         description="Fewest devices whose memory holds the training state.")
     fits: bool | None = strawberry.field(description="Whether `devices` hold the training state.")
+    meets_target: bool | None = strawberry.field(
+        description="Whether the run finishes within `maxDays` (null without `maxDays`). A "
+        "limit that would need more devices than a plan sizes to (1,000,000) is not met; "
+        "`assumptions` says so.")
     mfu_basis: str = strawberry.field(description="Where the MFU comes from.")
     formulas: list[str] = strawberry.field(description="The formulas used.")
     assumptions: list[str] = strawberry.field(description="What the estimate assumes.")
@@ -94,7 +100,9 @@ class TrainingPlan:
     memory_needed = _figure("memoryNeeded", "Memory for the training state (GB).")
     memory_available = _figure("memoryAvailable", "Memory of `devices` devices (GB).")
     energy = _figure("energy", "Energy at maximum power (kWh).")
-    cost = _figure("cost", "Cost in the currency: rental (devices × rate × hours) or purchase.")
+    cost = _figure("cost", "Cost in the currency: rental (packages × rate × hours) or purchase "
+                   "(packages × price), counted in whole packages (an MI250X is one package "
+                   "the host sees as two devices).")
 
 
 @strawberry.type(description="An inference plan: memory, decode throughput ceilings, cost.")
@@ -104,6 +112,10 @@ class InferencePlan:
     devices_to_fit: int | None = strawberry.field(
         description="Fewest devices whose memory holds weights and KV cache.")
     fits: bool | None = strawberry.field(description="Whether `devices` hold them.")
+    meets_target: bool | None = strawberry.field(
+        description="Whether `decodeUpperBound` reaches `targetTokensPerSecond` (null without "
+        "a target). A target that would need more devices than a plan sizes to (1,000,000) is "
+        "not met; `assumptions` says so.")
     formulas: list[str] = strawberry.field(description="The formulas used.")
     assumptions: list[str] = strawberry.field(description="What the estimate assumes.")
     weights = _figure("weights", "Weight memory (GB).")
@@ -115,7 +127,8 @@ class InferencePlan:
     decode_compute_bound = _figure("decodeComputeBound",
                                    "Compute ceiling on decode (tokens/s, all devices).")
     decode_upper_bound = _figure("decodeUpperBound", "The lower of the two ceilings (tokens/s).")
-    cost = _figure("cost", "Cost of one hour (rental) or of the devices (purchase).")
+    cost = _figure("cost", "Cost of one hour of the devices (rental, per hour: USD/h) or of "
+                   "buying them (purchase), counted in whole packages.")
     cost_per_million_tokens = _figure("costPerMillionTokens",
                                       "Rental cost per million tokens at the upper bound.")
 
@@ -155,6 +168,11 @@ def _target(c: C.Catalog, chip: str | None, system: str | None, systems: int,
     """The chip and device count a plan is for, from a chip or a system."""
     if (chip is None) == (system is None):
         raise ValueError("give exactly one of chip or system")
+    if system is not None and devices is not None:
+        raise ValueError("give devices with a chip; a system's devices are its accelerators "
+                         "× systems")
+    if not 1 <= systems <= MAX_DEVICES:
+        raise ValueError(f"systems must be between 1 and {MAX_DEVICES:,}, got {systems}")
     if system is not None:
         found = c.resolve(c.systems, system)
         if found is None:
@@ -162,7 +180,7 @@ def _target(c: C.Catalog, chip: str | None, system: str | None, systems: int,
         only = P.single_accelerator(c, found.id)
         if only is None or only[0] not in c.chips:
             raise ValueError(f"system {found.name} has no single kind of accelerator to plan on")
-        return c.chips[only[0]], only[1] * max(systems, 1)
+        return c.chips[only[0]], _devices(only[1] * systems)
     found_chip = c.resolve(c.chips, chip or "")
     if found_chip is None:
         raise ValueError(f"no chip {chip!r}")
@@ -175,7 +193,27 @@ def _devices(devices: int | None) -> int | None:
     return devices
 
 
+def _positive(name: str, value: float | None, high: float = 1e30) -> None:
+    """ValueError unless ``value`` (when given) is a finite number in (0, ``high``]."""
+    if value is not None and not 0 < value <= high:
+        raise ValueError(f"{name} must be a positive number up to {high:g}, got {value:g}")
+
+
+def _max_days(days: float | None) -> float | None:
+    _positive("maxDays", days, MAX_DAYS)
+    return days
+
+
+def _tokens_per_second(target: float | None) -> float | None:
+    _positive("targetTokensPerSecond", target, 1e15)
+    return target
+
+
 def _training(w: TrainingWorkload) -> P.Training:
+    _positive("bytesPerParameter", w.bytes_per_parameter, 1e3)
+    _positive("flopsPerToken", w.flops_per_token)
+    if not 0 <= w.activation_gb <= 1e12:
+        raise ValueError(f"activationGb must be between 0 and 1e12, got {w.activation_gb:g}")
     if not 1e6 <= w.tokens <= 1e17:
         raise ValueError(f"tokens must be a count between 1e6 and 1e17, got {w.tokens:g}")
     if w.mfu is not None and not 0 < w.mfu <= 1:
@@ -187,6 +225,13 @@ def _training(w: TrainingWorkload) -> P.Training:
 def _inference(w: InferenceWorkload) -> P.Inference:
     if w.batch_size < 1 or w.context_length < 1:
         raise ValueError("batchSize and contextLength must be at least 1")
+    _positive("bytesPerParameter", w.bytes_per_parameter, 1e3)
+    _positive("kvBytesPerValue", w.kv_bytes_per_value, 1e3)
+    if not 0 < w.mfu <= 1:
+        raise ValueError(f"mfu is a fraction of peak in (0, 1], got {w.mfu:g}")
+    for name, count in (("layers", w.layers), ("kvHeads", w.kv_heads), ("headDim", w.head_dim)):
+        if count is not None and count < 1:
+            raise ValueError(f"{name} must be at least 1, got {count}")
     return P.Inference(parameter_count(w.parameters), w.bytes_per_parameter, w.batch_size,
                        w.context_length, w.layers, w.kv_heads, w.head_dim,
                        w.kv_bytes_per_value, w.precision.value, w.mfu, w.mlperf_model)
@@ -199,8 +244,8 @@ def plan_training(info: Info, workload: TrainingWorkload, chip: ChipArg = None,
                   currency: str = "USD") -> TrainingPlan:
     c = cat(info)
     target, n = _target(c, chip, system, systems, _devices(devices))
-    return P.training(c, target, _training(workload), n, max_days,  # type: ignore[return-value]
-                      price_basis, currency)
+    return P.training(c, target, _training(workload), n,  # type: ignore[return-value]
+                      _max_days(max_days), price_basis, currency)
 
 
 def plan_inference(info: Info, workload: InferenceWorkload, chip: ChipArg = None,
@@ -211,7 +256,7 @@ def plan_inference(info: Info, workload: InferenceWorkload, chip: ChipArg = None
     c = cat(info)
     target, n = _target(c, chip, system, systems, _devices(devices))
     return P.inference(c, target, _inference(workload), n,  # type: ignore[return-value]
-                       target_tokens_per_second, price_basis, currency)
+                       _tokens_per_second(target_tokens_per_second), price_basis, currency)
 
 
 def _accelerators(c: C.Catalog) -> list[C.Chip]:
@@ -224,6 +269,8 @@ def rank_training(info: Info, workload: TrainingWorkload, max_days: float,
                   first: int = 20) -> TrainingRanking:
     c = cat(info)
     work = _training(workload)
+    _ranking_limits(max_devices, first)
+    max_days = _max_days(max_days) or MAX_DAYS
     keep, out = [], []
     for chip in sorted(_accelerators(c), key=lambda x: x.id):
         plan = P.training(c, chip, work, None, max_days, price_basis, currency)
@@ -233,7 +280,14 @@ def rank_training(info: Info, workload: TrainingWorkload, max_days: float,
         else:
             keep.append(plan)
     keep.sort(key=lambda p: P.rank_key(p, "cost"))
-    return TrainingRanking(candidates=keep[:max(first, 0)], excluded=out)  # type: ignore
+    return TrainingRanking(candidates=keep[:first], excluded=out)  # type: ignore
+
+
+def _ranking_limits(max_devices: int, first: int) -> None:
+    if not 1 <= max_devices <= MAX_DEVICES:
+        raise ValueError(f"maxDevices must be between 1 and {MAX_DEVICES:,}, got {max_devices}")
+    if first < 0:
+        raise ValueError(f"first must be 0 or more, got {first}")
 
 
 def _training_exclusion(plan: P.Plan, max_days: float, max_devices: int) -> str | None:
@@ -241,9 +295,9 @@ def _training_exclusion(plan: P.Plan, max_days: float, max_devices: int) -> str 
         found = plan.figures[name]
         if found.value is None:
             return f"no {name}: {found.reason}"
-    if plan.devices > max_devices:
-        return (f"needs {plan.devices:,} devices to hold the state and finish within "
-                f"{max_days:g} days; the limit is {max_devices:,}")
+    if plan.devices > max_devices or plan.meets_target is False:
+        return (f"needs more than {min(plan.devices, max_devices):,} devices to hold the state "
+                f"and finish within {max_days:g} days; the limit is {max_devices:,}")
     return None
 
 
@@ -253,6 +307,8 @@ def rank_inference(info: Info, workload: InferenceWorkload, target_tokens_per_se
                    first: int = 20) -> InferenceRanking:
     c = cat(info)
     work = _inference(workload)
+    _ranking_limits(max_devices, first)
+    _tokens_per_second(target_tokens_per_second)
     keep, out = [], []
     for chip in sorted(_accelerators(c), key=lambda x: x.id):
         plan = P.inference(c, chip, work, None, target_tokens_per_second, price_basis, currency)
@@ -273,4 +329,4 @@ def rank_inference(info: Info, workload: InferenceWorkload, target_tokens_per_se
         else:
             keep.append(plan)
     keep.sort(key=lambda p: (p.devices, *P.rank_key(p, "cost")))
-    return InferenceRanking(candidates=keep[:max(first, 0)], excluded=out)  # type: ignore
+    return InferenceRanking(candidates=keep[:first], excluded=out)  # type: ignore

@@ -125,9 +125,13 @@ def _columns(mapping: dict[str, object], units: Units, where: Path) -> list[Colu
             raise MappingError(f"{where}: figure {n}: rank must be one of {', '.join(RANKS)}")
         quals = [(QUALIFIERS[k], str(v) if ":" in str(v) else f"hw:{v}")
                  for k, v in qualifiers.items()]
+        scale = number(str(entry.get("scale", 1)), f"{where}: figure {n} ({entry['column']!r}), "
+                       "scale")
+        if scale <= 0:
+            raise MappingError(f"{where}: figure {n} ({entry['column']!r}): scale {scale} is "
+                               "not a positive number")
         out.append(Column(str(entry["column"]), prop, str(unit) if unit else None,
-                          entry.get("unit_column"), Decimal(str(entry.get("scale", 1))), quals,
-                          f"hw:{rank}"))
+                          entry.get("unit_column"), scale, quals, f"hw:{rank}"))
     return out
 
 
@@ -170,12 +174,31 @@ def _table_source(mapping: dict[str, object], where: Path) -> tuple[dict[str, ob
     return meta, str(meta.get("slug") or _slug(str(meta["title"])))
 
 
-def _cell(row: dict[str, str], col: Column, units: Units, where: str) -> tuple[Decimal, str]:
-    raw = (row.get(col.column) or "").strip().replace(",", "")
+#: A number with commas as thousands separators ("1,024", "12,345.5"): the only commas read.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def number(raw: str, where: str) -> Decimal:
+    """The finite number ``raw`` writes; commas only as thousands separators (``1,024``):
+    a decimal comma (``80,5``) is refused as ambiguous rather than read as 805."""
+    text = raw.strip()
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise MappingError(f"{where}: {raw!r} has a comma that is not a thousands "
+                               "separator (a decimal comma?); write the number with a point")
+        text = text.replace(",", "")
     try:
-        value = Decimal(raw)
+        value = Decimal(text)
     except InvalidOperation:
-        raise MappingError(f"{where}, column {col.column!r}: {raw!r} is not a number") from None
+        raise MappingError(f"{where}: {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise MappingError(f"{where}: {raw!r} is not a finite number")
+    return value
+
+
+def _cell(row: dict[str, str], col: Column, units: Units, where: str) -> tuple[Decimal, str]:
+    raw = (row.get(col.column) or "").strip()
+    value = number(raw, f"{where}, column {col.column!r}")
     unit = col.unit
     if unit is None:
         symbol = (row.get(col.unit_column or "") or "").strip()
