@@ -11,10 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from hwkg.core import resources
+from hwkg.core.namespaces import compact
 from hwkg.core.problems import InvalidGraph, Problem
 from hwkg.loading.snapshot import load_snapshot
 from hwkg.turtle.parsing import data_files
+from hwkg.turtle.parsing import triples_of as parse_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,9 +54,25 @@ def check(given: list[Path]) -> tuple[list[Problem], int]:
         problems = exc.problems
     if given:
         names = {str(p) for p in given}
-        problems = [p for p in problems if p.file in names]
+        described = _subjects(given)
+        problems = [p for p in problems if p.file in names
+                    or (p.focus or "").partition("[")[0] in described]
     parts = [resources.turtle_files(home / part) for part in ("ontology", "shapes")]
     return problems, len(given or data) + sum(len(files) for files in parts)
+
+
+def _subjects(paths: list[Path]) -> set[str]:
+    """The entities ``paths`` describe, as problems name them (``chip:…``): a problem of an
+    entity another file also describes is reported against that other (first) file, and is
+    still one of these files' problems."""
+    found: set[str] = set()
+    for path in paths:
+        try:
+            triples = parse_file(path)
+        except InvalidGraph:
+            continue  # its syntax problems are reported already
+        found |= {compact(s.value) for s, _p, _o in triples if isinstance(s, ox.NamedNode)}
+    return found
 
 
 def run(args: argparse.Namespace) -> int:

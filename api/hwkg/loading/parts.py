@@ -90,7 +90,8 @@ def stage(paths: list[str], output: str, units: dict[str, Decimal],
     collector = truthy_query.Collector(units, canonical)
     add = collector.add
     with open(output, "w", encoding="utf-8") as stream:
-        for count, triples in reading.read(map(Path, paths), part.files, part.problems):
+        for count, triples in reading.read(map(Path, paths), part.files, part.problems,
+                                           owned=False):
             part.triples += count
             lines = []
             for s, p, o in triples:

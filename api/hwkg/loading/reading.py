@@ -15,20 +15,28 @@ from hwkg.turtle.parsing import triples_of as parse
 from hwkg.turtle.skolem import Triple, skolemised
 
 
-def read(paths: Iterable[Path], files: dict[str, str],
-         problems: list[Problem]) -> Iterator[tuple[int, Iterator[Triple]]]:
+def read(paths: Iterable[Path], files: dict[str, str], problems: list[Problem], *,
+         owned: bool = True) -> Iterator[tuple[int, Iterator[Triple]]]:
     """For each file of ``paths`` that parses, in order: note in ``files`` the first file of
-    each entity IRI (a named subject), then yield the file's number of triples and its
-    triples with normal literal forms and skolem IRIs. A file that does not parse adds its
-    problems to ``problems`` and yields nothing, so every syntax error of a load is reported
-    at once."""
+    each entity IRI (a named subject) and, with ``owned``, the file of each statement,
+    component or other blank node (its skolem IRI: a problem of a statement written in
+    another file than its subject's names that file), then yield the file's number of triples
+    and its triples with normal literal forms and skolem IRIs. A file that does not parse
+    adds its problems to ``problems`` and yields nothing, so every syntax error of a load is
+    reported at once. (The load workers of large graphs pass ``owned=False``: a million
+    statements' file names are not worth their memory.)"""
     for path in paths:
         try:
             triples = parse(path)
         except InvalidGraph as exc:
             problems += exc.problems
             continue
+        where = str(path)
         for s, _p, _o in triples:
             if isinstance(s, ox.NamedNode):
-                files.setdefault(s.value, str(path))
-        yield len(triples), skolemised(triples)
+                files.setdefault(s.value, where)
+
+        def note(minted: Iterable[ox.NamedNode], where: str = where) -> None:
+            for iri in minted:
+                files.setdefault(iri.value, where)
+        yield len(triples), skolemised(triples, note if owned else None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from hashlib import sha256
 from typing import Any
 
@@ -74,8 +74,11 @@ class Skolemiser:
         return ox.NamedNode(f"{BASE}.well-known/genid/{digest}")
 
 
-def skolemised(triples: list[Triple]) -> Iterator[Triple]:
-    """``triples`` (one file's) with skolem IRIs for blank nodes and literals in normal form.
+def skolemised(triples: list[Triple],
+               noted: Callable[[Iterable[ox.NamedNode]], None] | None = None
+               ) -> Iterator[Triple]:
+    """``triples`` (one file's) with skolem IRIs for blank nodes and literals in normal form;
+    ``noted`` (when given) is handed the skolem IRIs minted.
 
     Literals are normalised first: the skolem keys hash their normal forms.
     """
@@ -88,6 +91,8 @@ def skolemised(triples: list[Triple]) -> Iterator[Triple]:
     skolem = Skolemiser(normalised)  # type: ignore[arg-type]
     mapping: dict[object, object] = {
         node: skolem.iri(node) for node in skolem.children.keys() | skolem.parent.keys()}
+    if noted is not None:
+        noted(mapping.values())  # type: ignore[arg-type]
     get = mapping.get
     for s, p, o in normalised:
         yield (get(s, s), p, get(o, o))  # type: ignore[misc]

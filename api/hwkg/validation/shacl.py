@@ -56,6 +56,10 @@ def _message(data: Graph, message: object, value: object) -> str:
 
 
 def _file_of(graph: Graph, focus: object, files: Mapping[URIRef, str]) -> str:
+    """The file that wrote ``focus`` (a statement's own file when it is known), else the
+    file of the entity that owns it."""
+    if isinstance(focus, URIRef) and focus in files:
+        return files[focus]
     owner = owner_of(graph, focus) if isinstance(focus, (BNode, URIRef)) else None
     return files.get(owner, "<graph>") if owner is not None else "<graph>"
 
