@@ -70,3 +70,21 @@ def test_an_interrupted_command_still_runs_the_exit_handlers(tmp_path: Path) -> 
     done = run_entry(script)
     assert done.returncode == 130, done.stderr
     assert marker.read_text() == "yes"
+
+
+def test_a_closed_stdout_ends_the_command_without_a_traceback() -> None:
+    """``hwkg import measured … | head -2``: the reader goes away while the report is being
+    written; 141 (as a shell reports SIGPIPE), no traceback, no error at exit."""
+    script = ("import os, sys, hwkg.cli.main as m\n"
+              "def main():\n"
+              "    read, write = os.pipe()\n"
+              "    os.dup2(write, sys.stdout.fileno())\n"
+              "    os.close(read)\n"
+              "    for _ in range(10_000):\n"
+              "        print('x' * 100)\n"
+              "    return 0\n"
+              "m.main = main\n"
+              "m.entry()\n")
+    done = run_entry(script)
+    assert done.returncode == 141, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

@@ -52,9 +52,14 @@ def test_measured_files_become_results(tmp_path: Path) -> None:
     assert url == "https://w3id.org/hwkg/evidence/measured/h100-probe-2026-11-27.json"
     title = str(graph.value(source, URIRef("http://purl.org/dc/terms/title")))
     assert "(file h100-probe-2026-11-27.json)" in title
-    for name in ("h100-probe-2026-11-27.json", "h200-probe-2026-11-27.json", "SOURCE.md"):
+    for name in ("h100-probe-2026-11-27.json", "h200-probe-2026-11-27.json"):
         shipped = folder / "evidence" / "measured" / name
         assert shipped.read_bytes() == (MEASURED / name).read_bytes(), f"{name} not shipped as is"
+    # the published notes (about every published file) are kept, not replaced by the input's
+    notes = folder / "evidence" / "measured" / "SOURCE.md"
+    assert notes.read_bytes() == (ROOT / "graph" / "evidence" / "measured" / "SOURCE.md"
+                                  ).read_bytes()
+    assert "SOURCE.md is kept" in done.stdout
     h200 = URIRef(f"{ID}system/measured-h200-sxm-141gb-2026-11-27")
     assert len(set(graph.subjects(HW.system, h200))) == 10
     again = hwkg("import", "measured", *files(), "--graph-dir", str(folder))
@@ -84,3 +89,34 @@ def test_bad_unit_is_rejected_and_graph_unchanged(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "figure 'gemm_bf16' has unit 'TFLOP/hour'" in done.stdout
     assert snapshot(folder) == before
+
+
+def test_a_second_run_on_the_same_day_does_not_replace_the_first(tmp_path: Path) -> None:
+    """Another file measuring the same chip on the same day would have replaced the first
+    run's system, results and source: it is refused, naming the way out (system_slug);
+    a different file under an evidence file's name is refused likewise."""
+    folder = tmp_path / "graph"
+    shutil.copytree(ROOT / "graph", folder)
+    data = json.loads(Path(files()[0]).read_text())
+    data["measured_at"] = data["measured_at"][:10] + "T23:59:00+00:00"
+    second = tmp_path / "h100-run2.json"
+    second.write_text(json.dumps(data))
+    before = snapshot(folder)
+    done = hwkg("import", "measured", str(second), "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert "already holds another measured run of this chip on this day" in done.stdout
+    assert '"system_slug"' in done.stdout and snapshot(folder) == before
+    renamed = tmp_path / "other" / "h100-probe-2026-11-27.json"
+    renamed.parent.mkdir()
+    data["system_slug"] = "measured-h100-sxm5-80gb-2026-11-27-late"
+    renamed.write_text(json.dumps(data))
+    clash = hwkg("import", "measured", str(renamed), "--graph-dir", str(folder))
+    assert clash.returncode == 1 and "is already published with other content" in clash.stdout
+    assert snapshot(folder) == before
+    data_ok = tmp_path / "h100-late-2026-11-27.json"
+    data_ok.write_text(json.dumps(data))
+    fine = hwkg("import", "measured", str(data_ok), "--graph-dir", str(folder))
+    assert fine.returncode == 0, fine.stdout + fine.stderr
+    assert (folder / "systems" / "measured-h100-sxm5-80gb-2026-11-27-late.ttl").is_file()
+    assert (folder / "systems" / "measured-h100-sxm5-80gb-2026-11-27.ttl").read_bytes() == \
+        (ROOT / "graph" / "systems" / "measured-h100-sxm5-80gb-2026-11-27.ttl").read_bytes()

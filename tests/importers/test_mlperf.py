@@ -328,6 +328,48 @@ def test_unknown_accelerator_is_rejected(tmp_path: Path) -> None:
                            "accelerator 'Acme Tensor Engine 9000' matches no chip")
 
 
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("accelerators_per_node", "-8", "field 'accelerators_per_node' is '-8'; a count must be "
+                                    "between 0 and 1,000,000"),
+    ("number_of_nodes", "inf", "field 'number_of_nodes' is 'inf', not a whole number"),
+    ("number_of_nodes", "1e30", "field 'number_of_nodes' is '1e30'; a count must be"),
+    ("submitter", None, "field 'submitter' is None, not a name"),
+    ("submitter", ["NVIDIA"], "field 'submitter' is ['NVIDIA'], not a name"),
+])
+def test_a_system_file_with_an_impossible_field_is_rejected(tmp_path: Path, field: str,
+                                                            value: object,
+                                                            expected: str) -> None:
+    """A negative accelerator count once imported a GPU result under a CPU-only system;
+    infinity ended in a traceback, null became an organisation named "None"."""
+    source = broken_copy(tmp_path)
+    path = source / "NVIDIA/systems/dgxh100_ngc23.04_pytorch.json"
+    fields = json.loads(path.read_text())
+    fields[field] = value
+    path.write_text(json.dumps(fields))
+    rejected_and_unchanged(tmp_path, source, expected)
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('{"sc', "scaling.json: not readable JSON"),
+    ("[]", "scaling.json: scaling_factor is None, not a number in (0, 100]"),
+    ('{"scaling_factor": -5}', "scaling.json: scaling_factor is -5, not a number in (0, 100]"),
+])
+def test_a_malformed_scaling_file_is_rejected(tmp_path: Path, content: str,
+                                              expected: str) -> None:
+    source = broken_copy(tmp_path)
+    (source / "NVIDIA/results/dgxh100_ngc23.04_pytorch/ssd/scaling.json").write_text(content)
+    rejected_and_unchanged(tmp_path, source, expected)
+
+
+def test_an_inference_table_may_be_named_by_its_file(tmp_path: Path) -> None:
+    folder = empty_home(tmp_path / "graph")
+    by_file = imported(INFERENCE / "summary_results.json", folder, "--dry-run",
+                       "--allow-rejected")
+    by_folder = imported(INFERENCE, folder, "--dry-run", "--allow-rejected")
+    assert by_file.returncode == 0, by_file.stdout + by_file.stderr
+    assert by_file.stdout == by_folder.stdout and "added:" in by_file.stdout
+
+
 def test_too_few_runs_is_rejected(tmp_path: Path) -> None:
     source = broken_copy(tmp_path)
     (source / "NVIDIA/results/dgxh100_ngc23.04_pytorch/ssd/result_4.txt").unlink()

@@ -137,6 +137,8 @@ def interruptible(run: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 @interruptible
 def run_mlperf(args: argparse.Namespace) -> int:
     root: Path = args.path
+    if root.is_file() and root.name == "summary_results.json":
+        root = root.parent  # an inference results table named by its file
 
     def build(old: Graph, graph_dir: Path, report: Report) -> list[Output]:
         from hwkg.importers import mlperf  # loads mlperf-logging (pandas): only when needed

@@ -73,7 +73,8 @@ def _invalid(command: str, exc: InvalidGraph) -> int:
 def entry() -> NoReturn:
     """The ``hwkg`` console command: run :func:`main` and exit with its code.
 
-    A Ctrl-C that lands while the command is returning (its work done: an import has
+    A closed stdout (a pipe into ``head``) ends it with status 141 and no traceback. A
+    Ctrl-C that lands while the command is returning (its work done: an import has
     written everything or nothing) exits 130 with a line on stderr, not with a traceback
     or a death by signal; once the code is known, Ctrl-C is ignored while Python shuts down.
     An interrupted command (130) runs the exit handlers, then exits at once, so that the
@@ -85,6 +86,12 @@ def entry() -> NoReturn:
     except KeyboardInterrupt:
         print("hwkg: interrupted", file=sys.stderr)
         code = 130
+    except BrokenPipeError:
+        # The reader of stdout went away (``hwkg query … | head``): no traceback, and no
+        # second error when Python flushes stdout at exit. 141 is what a shell reports for
+        # a command killed by SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
     if code == 130:
         # Interrupted, and the command has said so and left its files consistent. CPython
         # remembers a KeyboardInterrupt that escaped C-level evaluation (PyRun_*, which

@@ -291,9 +291,13 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
     retrieved = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
     made = parts(data, where, chip, source, EVIDENCE_BASE + quote(path.name), retrieved,
                  Index.build(graph, "stack"), report, file_name=path.name)
-    outputs = [Output(f"systems/{made.system.split(':', 1)[1]}.ttl", t.render(
+    system_path = f"systems/{made.system.split(':', 1)[1]}.ttl"
+    _not_another_run(graph_dir / system_path, source, where, made.system)
+    outputs = [Output(system_path, t.render(
         made.blocks, f"Measured on {name} at {data['measured_at']} (hwkg import measured "
-        f"{path.name}).")), *evidence_outputs(path, raw)]
+        f"{path.name}).")), *evidence_outputs(path, raw, graph_dir, report)]
+    for output in outputs[1:]:
+        _not_another_file(graph_dir / output.path, output.text, where)
     outputs += [benchmark_output(f) for f in made.figures]
     if made.version is not None:
         version = Output(f"stacks/{made.version.subject.split(':', 1)[1]}.ttl",
@@ -304,12 +308,44 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
     return outputs
 
 
-def evidence_outputs(path: Path, raw: str) -> list[Output]:
-    """The measured file (and a ``SOURCE.md`` beside it) as shipped evidence, unchanged."""
+def _not_another_run(existing: Path, source: str, where: str, system: str) -> None:
+    """MeasuredError when ``existing`` (the run's system file) holds another run: a second
+    run of the same chip on the same day would replace the first, its results and source."""
+    if existing.is_file() and source not in existing.read_text(encoding="utf-8"):
+        raise MeasuredError(
+            f"{where}: {system} (graph/{existing.parent.name}/{existing.name}) already holds "
+            f"another measured run of this chip on this day, from another file; give this run "
+            "its own system with a \"system_slug\" field in the file (e.g. the day and time), "
+            "or remove that run first")
+
+
+def _not_another_file(existing: Path, text: str, where: str) -> None:
+    """MeasuredError when the published evidence file ``existing`` has other content: a
+    different file of the same name would replace what earlier results cite."""
+    if existing.is_file() and existing.read_text(encoding="utf-8") != text:
+        raise MeasuredError(
+            f"{where}: graph/{EVIDENCE_DIR}/{existing.name} is already published with other "
+            "content (earlier results cite it); rename the file")
+
+
+def evidence_outputs(path: Path, raw: str, graph_dir: Path | None = None,
+                     report: Report | None = None) -> list[Output]:
+    """The measured file (and a ``SOURCE.md`` beside it) as shipped evidence, unchanged. A
+    published ``SOURCE.md`` with other notes (it describes the files published before) is
+    kept, with a warning to merge the notes by hand."""
     outputs = [Output(f"{EVIDENCE_DIR}/{path.name}", raw)]
     notes = path.parent / "SOURCE.md"
-    if notes.is_file():
-        outputs.append(Output(f"{EVIDENCE_DIR}/SOURCE.md", notes.read_text(encoding="utf-8")))
+    if not notes.is_file():
+        return outputs
+    text = notes.read_text(encoding="utf-8")
+    published = graph_dir / EVIDENCE_DIR / "SOURCE.md" if graph_dir is not None else None
+    if published is not None and published.is_file() and \
+            published.read_text(encoding="utf-8") != text:
+        if report is not None:
+            report.warn(f"graph/{EVIDENCE_DIR}/SOURCE.md is kept: it differs from {notes}, "
+                        "whose notes about the new file should be merged into it by hand")
+        return outputs
+    outputs.append(Output(f"{EVIDENCE_DIR}/SOURCE.md", text))
     return outputs
 
 

@@ -30,6 +30,7 @@ package's ``summarize_results`` (run on a copy) on the fixture trees of several 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -253,9 +254,32 @@ def score(label: str, benchmark: str, runs: list[Run], folder: Path) -> Score:
     if mean is None:
         raise ValueError(f"{len(runs)} runs leave none to average after dropping {limit} "
                          "fastest and slowest")
-    scaling = float(_get_scaling_factor(str(folder)))
+    scaling = _scaling(folder)
     minutes = Decimal(repr(mean * scaling)).quantize(PRECISION, rounding=ROUND_HALF_UP)
     kept = len(times) - limit - (limit - dropped)
     last = max((r.stop_ms or r.start_ms) for r in runs)
     return Score(minutes, _method(label, runs, dropped, kept, scaling),
                  datetime.fromtimestamp(last / 1000, UTC).date(), scaling)
+
+
+#: The largest scaling factor read from ``scaling.json`` (the review committee's factors are
+#: close to 1).
+MAX_SCALING = 100.0
+
+
+def _scaling(folder: Path) -> float:
+    """The review committee's scaling factor for ``folder`` (1 without ``scaling.json``), read
+    by the package; ValueError naming the file when it is not a positive number the package
+    can read (a truncated file made the package raise TypeError)."""
+    path = folder / "scaling.json"
+    if path.is_file():
+        try:
+            contents = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: not readable JSON ({exc})") from None
+        factor = contents.get("scaling_factor") if isinstance(contents, dict) else None
+        if (isinstance(factor, bool) or not isinstance(factor, int | float)
+                or not 0 < factor <= MAX_SCALING):
+            raise ValueError(f"{path}: scaling_factor is {factor!r}, not a number in "
+                             f"(0, {MAX_SCALING:g}]")
+    return float(_get_scaling_factor(str(folder)))

@@ -25,6 +25,10 @@ from hwkg.importers.mlperf.graphdata import Lookup
 from hwkg.importers.mlperf.rounds import Round
 from hwkg.importers.report import Report
 
+#: Fields that name something (an organisation, a system): non-empty text.
+NAMES = ("submitter", "system_name")
+#: The largest system description read (real ones are a few kB).
+MAX_BYTES = 1 << 20
 REQUIRED = ("submitter", "division", "status", "system_name", "number_of_nodes",
             "accelerators_per_node", "accelerator_model_name", "host_processors_per_node",
             "host_processor_model_name", "framework")
@@ -92,20 +96,33 @@ class System:
         return value.strip() if isinstance(value, str) else json.dumps(value, sort_keys=False)
 
 
+#: The largest count a system description may state (nodes, accelerators or processors per
+#: node): far above any submitted system (the largest MLPerf systems have ~11,600 GPUs).
+MAX_COUNT = 1_000_000
+
+
 def _count(system: System, key: str) -> int:
+    """The whole, non-negative count ``key`` states; InputError naming the file and field."""
     raw = system.fields.get(key)
     try:
         number = float(str(raw).strip())
         if number != int(number):
             raise ValueError(raw)
-        return int(number)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InputError(f"{system.path}: field {key!r} is {raw!r}, not a whole number") from None
+    if not 0 <= number <= MAX_COUNT:
+        raise InputError(f"{system.path}: field {key!r} is {raw!r}; a count must be between 0 "
+                         f"and {MAX_COUNT:,}")
+    return int(number)
 
 
 def read_system(path: Path, rnd: Round, folder: str, division: str = "") -> System:
     """Parse a system description; raises InputError naming a missing or malformed field."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: {size:,} bytes, more than a system description holds "
+                             f"({MAX_BYTES:,} at most)")
         fields = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a readable JSON system description ({exc})") from exc
@@ -115,6 +132,12 @@ def read_system(path: Path, rnd: Round, folder: str, division: str = "") -> Syst
         if key not in fields:
             raise InputError(f"{path}: missing field {key!r} (a system description needs "
                              f"{', '.join(REQUIRED)})")
+    for key in NAMES:
+        if not isinstance(fields[key], str) or not fields[key].strip():
+            raise InputError(f"{path}: field {key!r} is {fields[key]!r}, not a name")
+    if not isinstance(fields["accelerator_model_name"], str):
+        raise InputError(f"{path}: field 'accelerator_model_name' is "
+                         f"{fields['accelerator_model_name']!r}, not text")
     return System(path, fields, rnd, folder, division)
 
 
@@ -174,6 +197,10 @@ def link_system(system: System, lookup: Lookup, report: Report) -> None:
     nodes = _count(system, "number_of_nodes")
     _accelerators(system, lookup, report, nodes)
     _host_cpus(system, lookup, report, nodes)
+    if not system.components and _count(system, "accelerators_per_node") <= 0 and \
+            _count(system, "host_processors_per_node") <= 0:
+        raise InputError(f"{system.path}: states no accelerators and no host processors "
+                         "(accelerators_per_node and host_processors_per_node are 0)")
     if not system.components:
         raise InputError(f"{system.path}: neither accelerator "
                          f"{system.text('accelerator_model_name')!r} nor host CPU "
