@@ -75,6 +75,8 @@ def test_speedup_and_scaling_efficiency() -> None:
     assert metrics.speedup(300.0, 100.0, lower_is_better=False).value == pytest.approx(3.0)
     assert metrics.speedup(0.0, 120.0, lower_is_better=True).value is None
     assert metrics.scaling_efficiency(6.0, 64, 8).value == pytest.approx(0.75)
+    # asked from the smaller system (speed-up 1/6 on an eighth of the devices): the same 0.75
+    assert metrics.scaling_efficiency(1 / 6.0, 8, 64).value == pytest.approx(0.75)
     assert metrics.scaling_efficiency(6.0, 0, 8).value is None
     assert metrics.scaling_efficiency(None, 64, 8).reason == "no speed-up"
 

@@ -7,6 +7,9 @@ a package the host sees as 2 devices holds 64 GB per device; and so on.
 
 from __future__ import annotations
 
+import json
+
+import httpx
 import pytest
 
 from graphql_client import run
@@ -79,6 +82,30 @@ def test_prices_in_another_currency_name_the_rate_used(fixture_server: str) -> N
     assert c["cny"] == {"value": 72000.0, "unit": "CNY"}
     alpha = chip(fixture_server, "testco-alpha", 'flopsPerDollar(currency: "CNY") { value }')
     assert alpha["flopsPerDollar"]["value"] == pytest.approx(400 / (ALPHA_PRICE * 7.0))
+
+
+def test_a_currency_without_a_direct_rate_goes_through_us_dollars(fixture_server: str) -> None:
+    """Beta's CNY offer in euros: no CNY→EUR rate, so CNY→USD then USD→EUR, both named."""
+    c = chip(fixture_server, "testco-beta", """
+        eur: price(currency: "EUR") { value unit inputs { role value unit rate { id } } }""")
+    assert c["eur"]["value"] == pytest.approx(BETA_PRICE * 0.9) and c["eur"]["unit"] == "EUR"
+    rates = [(i["value"], i["unit"]) for i in c["eur"]["inputs"] if i["role"] == "exchangeRate"]
+    assert rates == [(7.0, "CNY/USD"), (0.9, "EUR/USD")]
+
+
+@pytest.mark.parametrize("code", ["ZZ", "usd ", "USD> . ?s ?p ?o } #", ""])
+def test_a_currency_that_is_not_a_code_is_refused(fixture_server: str, code: str) -> None:
+    query = ('{ chip(id: "testco-beta") { price(currency: ' + json.dumps(code)
+             + ") { value } } }")
+    answer = httpx.post(fixture_server + "/graphql", json={"query": query}, timeout=60).json()
+    assert "three-letter ISO 4217 code" in answer["errors"][0]["message"], answer
+
+
+def test_an_unknown_currency_code_says_which_rate_is_missing(fixture_server: str) -> None:
+    c = chip(fixture_server, "testco-beta", 'price(currency: "ZZZ") { value unit reason }')
+    assert c["price"]["value"] is None and c["price"]["unit"] == "ZZZ"
+    assert "no exchange rate between CNY and ZZZ" in c["price"]["reason"]
+    assert "http" not in c["price"]["reason"]
 
 
 def test_missing_inputs_give_null_with_a_reason(fixture_server: str) -> None:
@@ -198,12 +225,15 @@ def test_benchmark_result_metrics(fixture_server: str) -> None:
         big: benchmarkResult(id: "test-train-64") {
             speedupOver(other: "test-train-8") { value unit }
             scalingEfficiency(other: "test-train-8") { value inputs { role value } } }
+        small: benchmarkResult(id: "test-train-8") {
+            scalingEfficiency(other: "test-train-64") { value } }
         odd: benchmarkResult(id: "test-train-64") { speedupOver(other: "test-matmul-1") { reason } }
         mm: benchmarkResult(id: "test-matmul-1") {
             measuredVsPeak { value unit inputs { role value } } }
         filtered: benchmarkResults(where: {measuredVsPeak: {gte: 0.5}}) { nodes { id } } }""")
     assert data["big"]["speedupOver"] == {"value": pytest.approx(120 / 20), "unit": "×"}
     assert data["big"]["scalingEfficiency"]["value"] == pytest.approx((120 / 20) / (64 / 8))
+    assert data["small"]["scalingEfficiency"]["value"] == pytest.approx((120 / 20) / (64 / 8))
     assert data["odd"]["speedupOver"]["reason"]
     assert data["mm"]["measuredVsPeak"]["value"] == pytest.approx(300 / 400)
     assert [n["id"].rsplit("/", 1)[-1] for n in data["filtered"]["nodes"]] == ["test-matmul-1"]

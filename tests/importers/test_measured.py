@@ -6,6 +6,7 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import Namespace, URIRef
 
@@ -77,10 +78,15 @@ def test_bundled_graph_cites_the_shipped_evidence() -> None:
         assert (ROOT / "graph" / "evidence" / "measured" / name).is_file()
 
 
-def test_bad_unit_is_rejected_and_graph_unchanged(tmp_path: Path) -> None:
+def graph_and_h100(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """A copy of the bundled graph, and the H100 probe file's data to change."""
     folder = tmp_path / "graph"
     shutil.copytree(ROOT / "graph", folder)
-    data = json.loads(Path(files()[0]).read_text())
+    return folder, json.loads(Path(files()[0]).read_text())
+
+
+def test_bad_unit_is_rejected_and_graph_unchanged(tmp_path: Path) -> None:
+    folder, data = graph_and_h100(tmp_path)
     data["figures"]["gemm_bf16"]["unit"] = "TFLOP/hour"
     bad = tmp_path / "h100-bad-unit.json"
     bad.write_text(json.dumps(data))
@@ -95,9 +101,7 @@ def test_a_second_run_on_the_same_day_does_not_replace_the_first(tmp_path: Path)
     """Another file measuring the same chip on the same day would have replaced the first
     run's system, results and source: it is refused, naming the way out (system_slug);
     a different file under an evidence file's name is refused likewise."""
-    folder = tmp_path / "graph"
-    shutil.copytree(ROOT / "graph", folder)
-    data = json.loads(Path(files()[0]).read_text())
+    folder, data = graph_and_h100(tmp_path)
     data["measured_at"] = data["measured_at"][:10] + "T23:59:00+00:00"
     second = tmp_path / "h100-run2.json"
     second.write_text(json.dumps(data))

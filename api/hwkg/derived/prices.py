@@ -43,9 +43,22 @@ class PriceBasis(Enum):
     CLOUD_HOURLY = "cloudHourly"
 
 
+_CODE = re.compile(r"[A-Za-z]{3}")
+
+
 def currency_iri(code: str) -> str:
-    """``USD`` → the QUDT currency IRI (a full IRI passes through)."""
-    return code if code.startswith("http") else str(CUR[code.upper()])
+    """``USD`` (any case) → the QUDT currency IRI; a QUDT currency IRI passes through.
+    ValueError for anything else (the API answers it as an error naming the argument)."""
+    if code.startswith(str(CUR)) and _CODE.fullmatch(code.removeprefix(str(CUR))):
+        return code
+    if not _CODE.fullmatch(code):
+        raise ValueError(f"currency must be a three-letter ISO 4217 code such as USD, EUR or "
+                         f"CNY, got {code!r}")
+    return str(CUR[code.upper()])
+
+
+def _code(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
 
 
 def offer_order(offer: Offer) -> tuple[int, int, str, str]:
@@ -72,17 +85,39 @@ def purchase_offers(cat: Catalog, entity_id: str) -> list[Offer]:
     return offers_of(cat, entity_id, PriceBasis.PURCHASE)
 
 
-def _rate_for(cat: Catalog, offer: Offer, target: str) -> tuple[float | None, ExchangeRate | None]:
-    """The conversion factor from the offer's currency to ``target`` on the nearest date."""
+def _direct(cat: Catalog, offer: Offer, source: str, target: str
+            ) -> tuple[float | None, ExchangeRate | None]:
+    """The factor from ``source`` to ``target`` of the dated rate nearest the offer's date."""
     pairs = [(r, r.rate) for r in cat.rates.values()
-             if r.from_currency == offer.currency and r.to_currency == target and r.rate > 0]
+             if r.from_currency == source and r.to_currency == target and r.rate > 0]
     pairs += [(r, 1 / r.rate) for r in cat.rates.values()
-              if r.from_currency == target and r.to_currency == offer.currency and r.rate > 0]
+              if r.from_currency == target and r.to_currency == source and r.rate > 0]
     dated = [(r, f) for r, f in pairs if isinstance(r.rate_date, date)]
     i = metrics.nearest_index(offer.offer_date, [r.rate_date for r, _ in dated])  # type: ignore[misc]
     if i is None:
         return None, None
     return dated[i][1], dated[i][0]
+
+
+#: The currency a conversion goes through when the graph has no rate between two others.
+PIVOT = str(CUR.USD)
+
+
+def _rate_for(cat: Catalog, offer: Offer, target: str
+              ) -> tuple[float | None, list[ExchangeRate]]:
+    """The conversion factor from the offer's currency to ``target`` and the dated rates it
+    uses (each nearest the offer's date): a direct rate, else through US dollars (CNY → USD
+    → EUR) when the graph has both legs."""
+    factor, rate = _direct(cat, offer, offer.currency, target)
+    if rate is not None:
+        return factor, [rate]
+    if PIVOT in (offer.currency, target):
+        return None, []
+    first, one = _direct(cat, offer, offer.currency, PIVOT)
+    second, two = _direct(cat, offer, PIVOT, target)
+    if one is None or two is None or first is None or second is None:
+        return None, []
+    return first * second, [one, two]
 
 
 def per_unit(cat: Catalog, offer: Offer, currency: str, units: int | None = None) -> Derived:
@@ -97,11 +132,13 @@ def per_unit(cat: Catalog, offer: Offer, currency: str, units: int | None = None
     amount = offer.amount / count
     if offer.currency == target:
         return Derived(amount, symbol, None, inputs)
-    factor, rate = _rate_for(cat, offer, target)
-    if rate is None:
-        return Derived(None, symbol, f"no exchange rate between {offer.currency} and {target}",
-                       inputs)
-    inputs.append(MetricInput("exchangeRate", rate.rate, None, rate=rate))
+    factor, rates = _rate_for(cat, offer, target)
+    if factor is None:
+        return Derived(None, symbol, f"no exchange rate between {_code(offer.currency)} and "
+                       f"{symbol} in the graph (directly or through USD)", inputs)
+    inputs += [MetricInput("exchangeRate", rate.rate,
+                           f"{_code(rate.to_currency)}/{_code(rate.from_currency)}", rate=rate)
+               for rate in rates]
     converted = metrics.convert_money(amount, factor)
     return Derived(converted.value, symbol, converted.reason, inputs)
 

@@ -135,12 +135,16 @@ def speedup(this: float | None, other: float | None, lower_is_better: bool) -> M
 
 def scaling_efficiency(speed_up: float | None, this_devices: float | None,
                        other_devices: float | None) -> Metric:
-    """Speed-up ÷ (this system's accelerators ÷ the other's): 1.0 is perfect scaling."""
+    """The larger system's speed-up over the smaller ÷ the ratio of their accelerator counts
+    (1.0 is perfect scaling), whichever of the two is asked about: ``speed_up`` is this
+    system's over the other's, and asked the other way round the answer is the same."""
     problem = positive("×", {"speed-up": speed_up, "accelerator count": this_devices,
                            "other accelerator count": other_devices})
     if problem is not None:
         return problem
     assert speed_up is not None and this_devices is not None and other_devices is not None
+    if this_devices < other_devices:
+        speed_up, this_devices, other_devices = 1 / speed_up, other_devices, this_devices
     return Metric(speed_up / (this_devices / other_devices), "×")
 
 

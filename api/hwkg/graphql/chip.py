@@ -423,8 +423,9 @@ class BenchmarkResult:
         c = cat(info)
         return R.speedup(c, self, c.resolve(c.results, other))  # type: ignore
 
-    @strawberry.field(description="Speed-up over another result ÷ the ratio of accelerator "
-                      "counts (×; 1.0 = linear scaling); only between comparable results, as "
+    @strawberry.field(description="The larger system's speed-up over the smaller ÷ the "
+                      "ratio of their accelerator counts (×; 1.0 = linear scaling; the same "
+                      "whichever result asks); only between comparable results, as "
                       "speedupOver.")
     def scaling_efficiency(self, info: Info, other: strawberry.ID) -> DerivedMetric:
         c = cat(info)

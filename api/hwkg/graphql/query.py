@@ -415,7 +415,8 @@ class Query:
     def benchmarks(self, info: Info) -> list[Benchmark]:
         return sorted(cat(info).benchmarks.values(), key=lambda b: b.id)  # type: ignore
 
-    @strawberry.field(description="Benchmark rounds (MLPerf Training v3.0 …), oldest first.")
+    @strawberry.field(description="Benchmark rounds (MLPerf Training v3.0 …) by suite (inference, "
+                      "then training), oldest first within each suite.")
     def rounds(self, info: Info) -> list[BenchmarkRound]:
         def key(r: Any) -> tuple[str, tuple[int, ...]]:
             return r.suite, tuple(int(p) for p in r.round_version.split(".") if p.isdigit())
