@@ -38,7 +38,8 @@ def test_good_table_imports(folder: Path, mapping: str) -> None:
     h100 = Graph().parse(written.with_name("nvidia-h100-sxm5-80gb.ttl"), format="turtle")
     statement = h100.value(URIRef(CHIP + "nvidia-h100-sxm5-80gb"), HW.memoryBandwidth)
     assert str(h100.value(statement, HW.unit)).endswith("TeraBYTE-PER-SEC")
-    check = hwkg("validate", str(written))  # with the bundled graph as context
+    # with the bundled graph as context, and the table's source the import wrote beside it
+    check = hwkg("validate", str(written), str(folder / "sources" / "test-chip-table.ttl"))
     assert check.returncode == 0, check.stdout
 
 
@@ -126,3 +127,51 @@ def test_thousands_separators_are_read(folder: Path, tmp_path: Path) -> None:
     graph = Graph().parse(written, format="turtle")
     bandwidth = graph.value(URIRef(CHIP + "nvidia-a100-sxm4-80gb"), HW.memoryBandwidth)
     assert str(graph.value(bandwidth, HW.value)) == "2039.0"
+
+
+@pytest.mark.parametrize(("table", "says"), [
+    ("Hardware name;Memory size per board (GB)\nNVIDIA H100 SXM5 80GB;80\n",
+     "the header has no column 'Hardware name'"),
+    ("Hardware name,Manufacturer,Memory size per board (GB),Memory bandwidth,"
+     "Memory bandwidth unit,TDP (W),Source\n", "no rows under a header line"),
+    ("", "no rows under a header line"),
+])
+def test_a_table_that_does_not_fit_its_mapping_is_refused(folder: Path, tmp_path: Path,
+                                                          table: str, says: str) -> None:
+    """A semicolon-separated table or one without rows is named as such (it was reported as
+    rows whose chip '' matches nothing, or imported nothing and exited 0)."""
+    path = tmp_path / "table.csv"
+    path.write_text(table)
+    before = snapshot(folder)
+    done = hwkg("import", "csv", str(path), "--mapping", str(FIXTURES / "mapping.toml"),
+                "--graph-dir", str(folder))
+    assert done.returncode != 0 and says in done.stdout + done.stderr, done.stdout + done.stderr
+    assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize(("row", "says"), [
+    ("NVIDIA A100 SXM4 80GB,NVIDIA,80,2039,GB/s,400,https://example.org/a100,extra",
+     "row 3: has 1 more cell(s) than the header"),
+    ("NVIDIA A100 SXM4 80GB,NVIDIA,80", "row 3: has fewer cells than the header"),
+])
+def test_a_row_with_another_number_of_cells_is_rejected(folder: Path, tmp_path: Path, row: str,
+                                                        says: str) -> None:
+    lines = (FIXTURES / "chips.csv").read_text().splitlines()
+    lines[2] = row
+    path = tmp_path / "table.csv"
+    path.write_text("\n".join(lines) + "\n")
+    done = hwkg("import", "csv", str(path), "--mapping", str(FIXTURES / "mapping.toml"),
+                "--graph-dir", str(folder))
+    assert done.returncode == 1 and says in done.stdout, done.stdout
+
+
+def test_a_chip_is_matched_by_its_chinese_label(folder: Path, tmp_path: Path) -> None:
+    """A row naming a chip by its @zh label (华为昇腾 910B, also written without the space)."""
+    lines = (FIXTURES / "chips.csv").read_text().splitlines()
+    header = lines[0]
+    path = tmp_path / "table.csv"
+    path.write_text(header + "\n华为昇腾910B,Huawei,64,1.6,TB/s,400,https://example.org/910b\n")
+    done = hwkg("import", "csv", str(path), "--mapping", str(FIXTURES / "mapping.toml"),
+                "--graph-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (folder / "figures" / "test-chip-table" / "huawei-ascend-910b.ttl").is_file()

@@ -241,16 +241,38 @@ def import_table(file: Path, mapping_path: Path, graph: Graph, report: Report) -
         [_source_block(table_src, meta, str(meta["url"]), str(meta["title"]))],
         f"The table {file.name} (hwkg import csv)."))]
     try:
-        rows = list(csv.DictReader(file.read_text(encoding="utf-8-sig").splitlines()))
+        reader = csv.DictReader(file.read_text(encoding="utf-8-sig").splitlines())
+        rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise MappingError(f"{file}: not a readable CSV file ({exc})") from exc
+    _check_header(file, list(reader.fieldnames or []), columns, chip_col, src_col, rows)
     for n, row in enumerate(rows, start=2):
         where = f"{file.name} row {n}"
+        if None in row or None in row.values():  # more, or fewer, cells than the header
+            extra = len(row.get(None) or [])  # type: ignore[call-overload]
+            report.reject(where, f"has {extra} more cell(s) than the header" if extra else
+                          "has fewer cells than the header")
+            continue
         output = _row_output(row, where, columns, units, chips, (table, table_src, meta),
                              (str(chip_col), str(src_col) if src_col else None), report)
         if output is not None:
             outputs.append(output)
     return outputs
+
+
+def _check_header(file: Path, header: list[str], columns: list[Column], chip_col: object,
+                  src_col: object, rows: list[dict[str, str]]) -> None:
+    """MappingError when the table has no rows, or lacks a column the mapping names (a
+    table with another delimiter has one column, named after its whole first line)."""
+    if not header or not rows:
+        raise MappingError(f"{file}: no rows under a header line")
+    wanted = [str(chip_col), *([str(src_col)] if src_col else []),
+              *(c for col in columns for c in (col.column, col.unit_column) if c)]
+    missing = [name for name in dict.fromkeys(wanted) if name not in header]
+    if missing:
+        raise MappingError(f"{file}: the header has no column {', '.join(map(repr, missing))} "
+                           f"that the mapping names (the header's columns: "
+                           f"{', '.join(map(repr, header[:12]))}; is the file comma-separated?)")
 
 
 def _row_output(row: dict[str, str], where: str, columns: list[Column], units: Units,

@@ -7,11 +7,13 @@ guessed, never turned into a new chip:
 1. **Normalise** the name: lower case; ``(R)``, ``(TM)``, ``®``, ``™`` become spaces; a
    trailing clock (``CPU @ 2.00GHz``, ``@ 1.90GHz``), ``NN-Core``, ``Processor`` and
    ``CPU`` are dropped; ``+`` becomes ``plus``; every other run of non-alphanumerics is one
-   hyphen. ``Intel(R) Xeon(R) Platinum 8462Y+`` → ``intel-xeon-platinum-8462y-plus``.
+   hyphen; runs of CJK ideographs are kept (a run of them, or of ASCII letters and digits,
+   is one part). ``Intel(R) Xeon(R) Platinum 8462Y+`` → ``intel-xeon-platinum-8462y-plus``.
 2. **Labels and aliases**, kept as data on the entity: the normalised ``rdfs:label``
-   (@en), ``skos:altLabel`` (another spelling of the same product, e.g. MLPerf's
-   ``NVIDIA H100-SXM5-80GB``) or ``skos:hiddenLabel`` (a submitter's wrong name, with an
-   ``rdfs:comment`` on the chip saying why) of an entity of the wanted kind equals the
+   (in any language: the @zh label 华为昇腾910B matches too), ``skos:altLabel`` (another
+   spelling of the same product, e.g. MLPerf's ``NVIDIA H100-SXM5-80GB``) or
+   ``skos:hiddenLabel`` (a submitter's wrong name, with an ``rdfs:comment`` on the chip
+   saying why) of an entity of the wanted kind equals the
    normalised name. No table in code: a new spelling is one line in the chip's file.
 3. **Slug**: the entity's local name equals the normalised name.
 
@@ -48,6 +50,11 @@ _CLOCK = re.compile(r"(\bcpu\b)?\s*@\s*[\d.]+\s*ghz")
 _CORES = re.compile(r"\b\d+-core\b")
 
 
+#: The runs a normalised name keeps: ASCII letters and digits, and CJK ideographs (a Chinese
+#: label, 华为昇腾910B, gives 华为昇腾-910b, as 华为昇腾 910B does).
+_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def normalise(name: str) -> str:
     """The comparable form of a product name (see the module docstring, step 1)."""
     text = name.lower()
@@ -57,7 +64,7 @@ def normalise(name: str) -> str:
     text = _CORES.sub(" ", text)
     text = re.sub(r"\b(processor|cpu)\b", " ", text)
     text = text.replace("+", " plus ")
-    return "-".join(re.findall(r"[a-z0-9]+", text))
+    return "-".join(_TOKEN.findall(text))
 
 
 @dataclass
@@ -77,7 +84,7 @@ class Index:
                 index.slugs[str(subject)[len(namespace):]] = subject
                 for prop in (RDFS.label, SKOS.altLabel, SKOS.hiddenLabel):
                     for label in graph.objects(subject, prop):
-                        if isinstance(label, Literal) and label.language in (None, "en"):
+                        if isinstance(label, Literal):  # every language: 昇腾 as Ascend
                             index.labels[normalise(str(label))].add(subject)
         return index
 
