@@ -20,6 +20,7 @@ SYNTAX_FRAGMENTS = {
     "unterminated-string": "string literal",
     "missing-dot": "expected '.'",
     "not-utf8": "not UTF-8",
+    "byte-order-mark": "byte-order mark (U+FEFF)",
 }
 VIOLATION_LINE = re.compile(
     r"^(?P<file>[^:]+\.ttl): (?P<focus>\S+)(?: (?P<path>\S+))?: (?P<msg>.+) "

@@ -102,6 +102,9 @@ def test_html_pages(client: httpx.Client, served: ox.Store) -> None:
         labels = [q.object.value for q in served.quads_for_pattern(
             ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)]
         assert all(label in page.text or _escaped(label) in page.text for label in labels)
+        doc = local(iri).replace("/id/", "/data/", 1)
+        for media_type, ext in RDF_TYPES.items():  # the RDF versions, for crawlers
+            assert f'<link rel="alternate" type="{media_type}" href="{doc}.{ext}">' in page.text
 
 
 def _escaped(text: str) -> str:

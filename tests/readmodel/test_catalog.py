@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hwkg.core.namespaces import GRAPH_TRUTHY, HW, HWT, UNIT
+from hwkg.core.namespaces import CUR, GRAPH_TRUTHY, HW, HWT, UNIT
 from hwkg.derived import figures as D
 from hwkg.loading.snapshot import Snapshot, load_snapshot
 from hwkg.readmodel import cached
@@ -70,7 +70,7 @@ def test_catalog_is_built_once_per_version(snapshot: Snapshot) -> None:
 def test_fixture_catalog_contents(fixture_snapshot: Snapshot) -> None:
     cat = cached.for_snapshot(fixture_snapshot)
     assert {c.slug for c in cat.chips.values()} == {"testco-alpha", "testco-beta", "testco-gamma"}
-    assert len(cat.offers) == 3 and len(cat.rates) == 2 and len(cat.results) == 3
+    assert len(cat.offers) == 3 and len(cat.rates) == 3 and len(cat.results) == 3
     alpha = cat.resolve(cat.chips, "testco-alpha")
     assert alpha is cat.resolve(cat.chips, "chip:testco-alpha") is cat.chips[alpha.id]
     ranks = sorted(f.rank for f in alpha.figures["memoryBandwidth"])
@@ -88,7 +88,8 @@ def test_currency_conversion_uses_the_nearest_dated_rate(fixture_snapshot: Snaps
     beta = cat.resolve(cat.chips, "testco-beta")
     usd = D.price(cat, beta.id, "USD")
     offer = cat.offers_for[beta.id][0]
-    rates = {r.rate_date: r for r in cat.rates.values()}
+    rates = {r.rate_date: r for r in cat.rates.values()
+             if {r.from_currency, r.to_currency} == {offer.currency, str(CUR.USD)}}
     nearest = min(rates, key=lambda d: abs((d - offer.offer_date).days))
     assert usd.value == pytest.approx(offer.amount / rates[nearest].rate)
     assert [i.rate.id for i in usd.inputs if i.rate] == [rates[nearest].id]

@@ -134,7 +134,8 @@ class Chip(Bilingual):
     statements: list[Figure] = strawberry.field(resolver=_statements, description=STATEMENTS_DOC)
     components: list[Component] = strawberry.field(description="Parts of a superchip.")
     for _prop, _doc in CHIP_FIGURES.items():
-        locals()[_prop] = figure_field(_prop, _doc + " The preferred statement.")
+        locals()[_prop] = figure_field(_prop, _doc + " The preferred statement, in its own "
+                                       "unit (`unit`; the unit above is the canonical one).")
     del _prop, _doc
 
     @strawberry.field(description="Figures the graph states have no value, with the source "

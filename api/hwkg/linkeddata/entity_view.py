@@ -216,6 +216,7 @@ class View:
             "facts": self.facts(),
             "incoming": self.referenced_by(),
             "formats": [(ext, f"{doc_path}.{ext}") for ext in SUFFIXES],
+            "alternates": [(SUFFIXES[ext], f"{doc_path}.{ext}") for ext in SUFFIXES],
             "triples": len(self.triples),
             **self.summary(cat),
         }

@@ -178,6 +178,10 @@ def parse_file(path: Path, fmt: str = "turtle") -> ParsedFile:
         line = raw.count(b"\n", 0, exc.start) + 1
         problem = Problem(str(path), f"not UTF-8 text: {exc.reason}", line=line)
         return ParsedFile(path, None, problem)
+    if text.startswith("\ufeff"):  # Oxigraph refuses it as "expected directive or statement"
+        return ParsedFile(path, None, Problem(
+            str(path), "the file starts with a byte-order mark (U+FEFF), which Turtle does not "
+            "allow; save it as UTF-8 without a BOM", line=1))
     return parse_text(text, path, fmt)
 
 
