@@ -370,6 +370,28 @@ def test_an_inference_table_may_be_named_by_its_file(tmp_path: Path) -> None:
     assert by_file.stdout == by_folder.stdout and "added:" in by_file.stdout
 
 
+def test_a_system_the_round_no_longer_has_is_reported_stale(tmp_path: Path) -> None:
+    """Re-importing a corrected round whose submitter was renamed writes the system under the
+    new name; the old file stays (never deleted) and the report names it."""
+    source = broken_copy(tmp_path)
+    folder = empty_home(tmp_path / "graph")
+    first = imported(source, folder, "--allow-rejected")
+    assert first.returncode == 0, first.stdout + first.stderr
+    old = sorted((folder / "systems").glob("mlperf-training-v3.0-nvidia-*.ttl"))
+    assert old
+    for path in (source / "NVIDIA" / "systems").glob("*.json"):
+        fields = json.loads(path.read_text())
+        fields["submitter"] = "NVIDIA Corp"
+        path.write_text(json.dumps(fields))
+    again = imported(source, folder, "--allow-rejected")
+    assert again.returncode == 0, again.stdout + again.stderr
+    for path in old:
+        assert path.exists()
+        assert f"graph/systems/{path.name} was written by an earlier import" in again.stdout
+    unchanged = imported(source, folder, "--allow-rejected")
+    assert "was written by an earlier import" in unchanged.stdout  # still there, still named
+
+
 def test_too_few_runs_is_rejected(tmp_path: Path) -> None:
     source = broken_copy(tmp_path)
     (source / "NVIDIA/results/dgxh100_ngc23.04_pytorch/ssd/result_4.txt").unlink()
