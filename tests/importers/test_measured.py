@@ -124,3 +124,21 @@ def test_a_second_run_on_the_same_day_does_not_replace_the_first(tmp_path: Path)
     assert (folder / "systems" / "measured-h100-sxm5-80gb-2026-11-27-late.ttl").is_file()
     assert (folder / "systems" / "measured-h100-sxm5-80gb-2026-11-27.ttl").read_bytes() == \
         (ROOT / "graph" / "systems" / "measured-h100-sxm5-80gb-2026-11-27.ttl").read_bytes()
+
+
+def test_reimporting_the_published_runs_from_a_fresh_copy_changes_nothing(tmp_path: Path) -> None:
+    """The bundled graph's measured runs imported again from a copy made today (a new
+    modification time): no file changes — neither the sources' retrieval dates nor the
+    benchmark definitions an editor completed since (model size, precision)."""
+    folder = tmp_path / "graph"
+    shutil.copytree(ROOT / "graph", folder)
+    fresh = tmp_path / "copy"
+    shutil.copytree(MEASURED, fresh)  # copytree keeps mtimes; make them today's
+    for path in fresh.iterdir():
+        path.write_bytes(path.read_bytes())
+    before = snapshot(folder)
+    done = hwkg("import", "measured", *sorted(str(p) for p in fresh.glob("*.json")),
+                "--graph-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("added: nothing\nchanged: nothing"), done.stdout
+    assert snapshot(folder) == before

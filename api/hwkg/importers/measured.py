@@ -29,8 +29,9 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
+from hwkg.core.namespaces import HW, ID
 from hwkg.importers import terms as t
 from hwkg.importers.matching import Index
 from hwkg.importers.report import Report
@@ -288,7 +289,8 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
         raise MeasuredError(f"{where}: device {name!r} matches no chip in the graph "
                             "(rule: hwkg.importers.matching)")
     source = f"src:measured-{re.sub(r'[^a-z0-9.]+', '-', path.stem.lower())}"
-    retrieved = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+    retrieved = _retrieved(graph, source) or datetime.fromtimestamp(path.stat().st_mtime,
+                                                                    UTC).date()
     made = parts(data, where, chip, source, EVIDENCE_BASE + quote(path.name), retrieved,
                  Index.build(graph, "stack"), report, file_name=path.name)
     system_path = f"systems/{made.system.split(':', 1)[1]}.ttl"
@@ -298,7 +300,10 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
         f"{path.name}).")), *evidence_outputs(path, raw, graph_dir, report)]
     for output in outputs[1:]:
         _not_another_file(graph_dir / output.path, output.text, where)
-    outputs += [benchmark_output(f) for f in made.figures]
+    # A benchmark already described is kept as it is: its file may carry what an editor
+    # added since (the model's size, its precision), which a rewrite would drop.
+    outputs += [benchmark_output(f) for f in made.figures
+                if not (graph_dir / f"benchmarks/{f.slug}.ttl").exists()]
     if made.version is not None:
         version = Output(f"stacks/{made.version.subject.split(':', 1)[1]}.ttl",
                          t.render([made.version], f"A CUDA version named in {path.name} "
@@ -306,6 +311,14 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
         if _writes(version, graph, graph_dir):
             outputs.append(version)
     return outputs
+
+
+def _retrieved(graph: Graph, source: str) -> date | None:
+    """When the run's source was first retrieved, if the graph has it already: importing the
+    same file again (from a fresh copy, whose modification time is today) changes nothing."""
+    found = graph.value(ID[f"source/{source.split(':', 1)[1]}"], HW.retrieved)
+    value = found.toPython() if isinstance(found, Literal) else None
+    return value if isinstance(value, date) else None
 
 
 def _not_another_run(existing: Path, source: str, where: str, system: str) -> None:
@@ -365,7 +378,7 @@ def import_files(paths: list[Path], graph: Graph, report: Report,
             for output in import_file(path, graph, report, graph_dir):
                 outputs[output.path] = output
         except MeasuredError as exc:
-            report.reject(str(path), str(exc))
+            report.reject(str(path), str(exc).removeprefix(f"{path}: "))
     if outputs:
         source = probe_source_output()
         outputs[source.path] = source
