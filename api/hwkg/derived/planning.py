@@ -94,7 +94,7 @@ def host_devices(chip: Chip) -> tuple[float, list[MetricInput]]:
     fig = best(chip, "hostDevices")
     if fig is None or not fig.value or fig.value < 1:
         return 1.0, []
-    return fig.value, [MetricInput("hostDevices", fig.value, fig.unit, figure=fig)]
+    return fig.value, [MetricInput("hostDevices", fig.value, "devices per package", figure=fig)]
 
 
 def per_device(chip: Chip, prop: str, unit: str) -> Derived:
@@ -208,8 +208,8 @@ def sized_memory(cat: Catalog, chip: Chip, basis: PriceBasis, currency: str
     value = stated.base_value * share / count
     inputs = [*have.inputs,
               MetricInput("memoryCapacity", total.value, total.unit, figure=total),
-              MetricInput("memoryCapacity", stated.value, stated.unit, figure=stated,
-                          offer=offer)]
+              MetricInput("pricedConfigurationMemory", stated.value, stated.unit,
+                          figure=stated, offer=offer)]
     note = (f"sized with the configuration the price buys ({offer.name if offer else ''}: "
             f"{stated.value:g} {stated.unit}), of which {share:.0%} is taken as GPU-usable, "
             f"the share the chip's maximum configuration states ({have.value * count / 1e9:g} "
