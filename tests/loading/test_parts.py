@@ -13,10 +13,9 @@ import pytest
 
 from conftest import generated_home
 from hwkg.core import resources
-from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_TRUTHY, HWT
+from hwkg.core.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_TRUTHY, HWT, SKOLEM_PREFIXES
 from hwkg.core.problems import InvalidGraph
 from hwkg.loading import parts, staging
-from hwkg.turtle.skolem import SKOLEM_PREFIXES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,6 +26,10 @@ SCHEMA = Namespace("https://schema.org/")
 SOSA = Namespace("http://www.w3.org/ns/sosa/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
+#: Where the IRIs that stand for the source Turtle's blank nodes live (statements,
+#: components, any other blank node): :mod:`hwkg.turtle.skolem` mints them.
+SKOLEM_PREFIXES = (f"{BASE}id/statement/", f"{BASE}id/component/", f"{BASE}.well-known/genid/")
+
 #: Entity kinds: prefix -> path segment under ``id/``.
 ENTITY_KINDS: dict[str, str] = {
     "chip": "chip",

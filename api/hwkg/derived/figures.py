@@ -21,6 +21,7 @@ from hwkg.readmodel.catalog import (
     Chip,
     Entity,
     Figure,
+    Offer,
 )
 
 GB = str(UNIT.GigaBYTE)
@@ -103,11 +104,9 @@ def _per_price(cat: Catalog, chip: Entity, prop: str, currency: str, basis: Pric
     if offer is not None and best(offer, prop, sparse) is not None:
         offered = _stored(cat, offer, prop, sparse)
         quantity = replace(offered, inputs=[replace(i, offer=offer) for i in offered.inputs])
-    elif (offer is not None and prop == "memoryCapacity" and quantity.value is not None
-          and getattr(chip, "unified_memory", None) and offer.offer_for_id != chip.id):
-        why = (f"{chip.name}'s memory is chosen per machine and {offer.name} does not state "
-               f"the memory of the configuration it prices ({quantity.value:g} "
-               f"{quantity.unit} is the chip's maximum)")
+    elif (prop == "memoryCapacity" and quantity.value is not None
+          and (unknown := machine_memory_unknown(chip, offer)) is not None):
+        why = f"{unknown} ({quantity.value:g} {quantity.unit} is the chip's maximum)"
         return Derived(None, f"{quantity.unit}/{cost.unit}", why,
                        quantity.inputs + cost.inputs)
     name = quantity.inputs[0].role if quantity.inputs else "quantity"
@@ -118,6 +117,17 @@ def _per_price(cat: Catalog, chip: Entity, prop: str, currency: str, basis: Pric
     else:
         reason = cost.reason if cost.value is None else m.reason
     return Derived(m.value, unit, reason, quantity.inputs + cost.inputs)
+
+
+def machine_memory_unknown(chip: Entity, offer: Offer | None) -> str | None:
+    """Why ``offer`` does not say how much of a unified-memory chip's memory it buys: the
+    chip is priced through a machine (a Mac, a mini PC), whose memory is chosen per
+    configuration, and the offer states none; None when it does, or needs not."""
+    if (offer is None or not getattr(chip, "unified_memory", False)
+            or offer.offer_for_id == chip.id or best(offer, "memoryCapacity") is not None):
+        return None
+    return (f"{chip.name}'s memory is chosen per machine and {offer.name} does not state the "
+            "memory of the configuration it prices")
 
 
 def memory_per_dollar(cat: Catalog, chip: Entity, currency: str = "USD",

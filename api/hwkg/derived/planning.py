@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from hwkg.derived.figures import best, device_memory, missing_figure
+from hwkg.derived.figures import best, device_memory, machine_memory_unknown, missing_figure
 from hwkg.derived.prices import PriceBasis, price
 from hwkg.derived.results import result_figure
 from hwkg.derived.values import Derived, MetricInput
@@ -238,15 +238,12 @@ def _cost(cat: Catalog, chip: Chip, devices: int, seconds: float | None, basis: 
 
 
 def _unknown_configuration(cat: Catalog, chip: Chip, unit_price: Derived) -> str | None:
-    """Why ``unit_price`` cannot price a unified-memory chip's devices: it is a machine's
-    offer that does not say how much memory it buys (the chip's memory is chosen per
-    machine), as memory per dollar says; None when it can."""
+    """Why ``unit_price`` cannot price a unified-memory chip's devices (a machine's offer
+    that does not say how much memory it buys), as memory per dollar says; None when it
+    can."""
     offer = next((i.offer for i in unit_price.inputs if i.offer is not None), None)
-    if (offer is None or not getattr(chip, "unified_memory", False)
-            or offer.offer_for_id == chip.id or best(offer, "memoryCapacity") is not None):
-        return None
-    return (f"{chip.name}'s memory is chosen per machine and {offer.name} does not state the "
-            "memory of the configuration it prices, so the devices it buys are not known")
+    unknown = machine_memory_unknown(chip, offer)
+    return None if unknown is None else f"{unknown}, so the devices it buys are not known"
 
 
 def _capped(n: float | None, what: str) -> tuple[int | None, str | None]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import BASE, DCTERMS, GRAPH_DATA, PREFIXES, compact
+from hwkg.core.namespaces import BASE, DCTERMS, GRAPH_DATA, PREFIXES, SKOLEM_PREFIXES, compact
 
-OWNED = (BASE + "id/statement/", BASE + "id/component/", BASE + ".well-known/genid/")
+OWNED = SKOLEM_PREFIXES
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 HW = PREFIXES["hw"]

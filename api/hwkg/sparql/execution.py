@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from hwkg.core.namespaces import BASE, GRAPH_META, published_dataset
+from hwkg.core.namespaces import GRAPH_META, SKOLEM_PREFIXES, published_dataset
 
 MAX_NESTING = 200
 _OPAQUE = re.compile(
@@ -264,9 +264,6 @@ def _dataset(job: Job, store: ox.Store) -> dict[str, Any]:
     return options
 
 
-#: Skolem IRIs (the source Turtle's blank nodes) that DESCRIBE follows, as a concise bounded
-#: description follows blank nodes; mirrors :data:`hwkg.turtle.skolem.SKOLEM_PREFIXES`.
-SKOLEM_PREFIXES = (f"{BASE}id/statement/", f"{BASE}id/component/", f"{BASE}.well-known/genid/")
 _DESCRIBE_BATCH = 200
 
 

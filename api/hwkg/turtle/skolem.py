@@ -22,12 +22,11 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 
-from hwkg.core.namespaces import BASE, HW
+from hwkg.core.namespaces import BASE, HW, SKOLEM_PREFIXES
 from hwkg.turtle.terms import n3, normal
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _KIND_SEGMENTS = {str(HW.Statement): "statement", str(HW.Component): "component"}
-SKOLEM_PREFIXES = (f"{BASE}id/statement/", f"{BASE}id/component/", f"{BASE}.well-known/genid/")
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
