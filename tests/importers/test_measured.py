@@ -85,16 +85,23 @@ def graph_and_h100(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     return folder, json.loads(Path(files()[0]).read_text())
 
 
+def refused(folder: Path, path: Path, data: dict[str, Any]) -> str:
+    """Import ``data`` written to ``path``; assert it is refused and the graph unchanged, and
+    return the report."""
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data))
+    before = snapshot(folder)
+    done = hwkg("import", "measured", str(path), "--graph-dir", str(folder))
+    assert done.returncode == 1
+    assert snapshot(folder) == before
+    return done.stdout
+
+
 def test_bad_unit_is_rejected_and_graph_unchanged(tmp_path: Path) -> None:
     folder, data = graph_and_h100(tmp_path)
     data["figures"]["gemm_bf16"]["unit"] = "TFLOP/hour"
-    bad = tmp_path / "h100-bad-unit.json"
-    bad.write_text(json.dumps(data))
-    before = snapshot(folder)
-    done = hwkg("import", "measured", str(bad), "--graph-dir", str(folder))
-    assert done.returncode == 1
-    assert "figure 'gemm_bf16' has unit 'TFLOP/hour'" in done.stdout
-    assert snapshot(folder) == before
+    report = refused(folder, tmp_path / "h100-bad-unit.json", data)
+    assert "figure 'gemm_bf16' has unit 'TFLOP/hour'" in report
 
 
 def test_a_second_run_on_the_same_day_does_not_replace_the_first(tmp_path: Path) -> None:
@@ -103,20 +110,12 @@ def test_a_second_run_on_the_same_day_does_not_replace_the_first(tmp_path: Path)
     a different file under an evidence file's name is refused likewise."""
     folder, data = graph_and_h100(tmp_path)
     data["measured_at"] = data["measured_at"][:10] + "T23:59:00+00:00"
-    second = tmp_path / "h100-run2.json"
-    second.write_text(json.dumps(data))
-    before = snapshot(folder)
-    done = hwkg("import", "measured", str(second), "--graph-dir", str(folder))
-    assert done.returncode == 1
-    assert "already holds another measured run of this chip on this day" in done.stdout
-    assert '"system_slug"' in done.stdout and snapshot(folder) == before
-    renamed = tmp_path / "other" / "h100-probe-2026-11-27.json"
-    renamed.parent.mkdir()
+    report = refused(folder, tmp_path / "h100-run2.json", data)
+    assert "already holds another measured run of this chip on this day" in report
+    assert '"system_slug"' in report
     data["system_slug"] = "measured-h100-sxm5-80gb-2026-11-27-late"
-    renamed.write_text(json.dumps(data))
-    clash = hwkg("import", "measured", str(renamed), "--graph-dir", str(folder))
-    assert clash.returncode == 1 and "is already published with other content" in clash.stdout
-    assert snapshot(folder) == before
+    clash = refused(folder, tmp_path / "other" / "h100-probe-2026-11-27.json", data)
+    assert "is already published with other content" in clash
     data_ok = tmp_path / "h100-late-2026-11-27.json"
     data_ok.write_text(json.dumps(data))
     fine = hwkg("import", "measured", str(data_ok), "--graph-dir", str(folder))

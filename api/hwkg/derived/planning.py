@@ -200,7 +200,7 @@ def sized_memory(cat: Catalog, chip: Chip, basis: PriceBasis, currency: str
     offer = next((i.offer for i in cost.inputs if i.offer is not None), None)
     stated = best(offer, "memoryCapacity") if offer is not None else None
     total = best(chip, "memoryCapacity")
-    if (stated is None or total is None or stated.base_value is None
+    if (offer is None or stated is None or total is None or stated.base_value is None
             or total.base_value is None or stated.base_value >= total.base_value):
         return have, None
     count, _ = host_devices(chip)
@@ -210,7 +210,7 @@ def sized_memory(cat: Catalog, chip: Chip, basis: PriceBasis, currency: str
               MetricInput("memoryCapacity", total.value, total.unit, figure=total),
               MetricInput("pricedConfigurationMemory", stated.value, stated.unit,
                           figure=stated, offer=offer)]
-    note = (f"sized with the configuration the price buys ({offer.name if offer else ''}: "
+    note = (f"sized with the configuration the price buys ({offer.name}: "
             f"{stated.value:g} {stated.unit}), of which {share:.0%} is taken as GPU-usable, "
             f"the share the chip's maximum configuration states ({have.value * count / 1e9:g} "
             f"of {total.base_value / 1e9:g} GB)")
@@ -223,21 +223,27 @@ def _cost(cat: Catalog, chip: Chip, devices: int, seconds: float | None, basis: 
     the host sees as two devices, and its price is the package's), bought or rented for
     ``seconds``."""
     unit_price = price(cat, chip.id, currency, basis)
-    unknown = _unknown_configuration(cat, chip, unit_price)
+    unknown = _unknown_configuration(chip, unit_price)
     if unknown is not None:
         return Derived(None, unit_price.unit.removesuffix("/h"), unknown, unit_price.inputs)
-    count, counted = host_devices(chip)
-    packages = math.ceil(devices / count - 1e-9)
+    bought, counted = packages(chip, devices)
     if basis is PriceBasis.CLOUD_HOURLY:
-        m = W.rental_cost(packages, unit_price.value, seconds)
+        m = W.rental_cost(bought, unit_price.value, seconds)
     else:
-        m = W.purchase_cost(packages, unit_price.value)
+        m = W.purchase_cost(bought, unit_price.value)
     reason = unit_price.reason if unit_price.value is None else m.reason
     return Derived(m.value, unit_price.unit.removesuffix("/h"), reason,
                    [*unit_price.inputs, *counted])
 
 
-def _unknown_configuration(cat: Catalog, chip: Chip, unit_price: Derived) -> str | None:
+def packages(chip: Chip, devices: int) -> tuple[int, list[MetricInput]]:
+    """The whole packages ``devices`` host-visible devices take (an MI250X is one package the
+    host sees as two devices, and prices are per package), and the statement used."""
+    count, counted = host_devices(chip)
+    return math.ceil(devices / count - 1e-9), counted
+
+
+def _unknown_configuration(chip: Chip, unit_price: Derived) -> str | None:
     """Why ``unit_price`` cannot price a unified-memory chip's devices (a machine's offer
     that does not say how much memory it buys), as memory per dollar says; None when it
     can."""
@@ -394,7 +400,7 @@ def inference(cat: Catalog, chip: Chip, work: Inference, devices: int | None,
                                     None if bounds else "neither bound could be computed",
                                     bw_inputs + top.inputs),
         "cost": cost,
-        "costPerMillionTokens": _per_million(cat, chip, hourly, n, upper),
+        "costPerMillionTokens": _per_million(chip, hourly, n, upper),
     }
     plan.formulas = [
         "weights = parameters × bytes per parameter",
@@ -428,16 +434,15 @@ def _per_device_rate(work: Inference, weights: float | None, per_seq: float,
     return min(rates) if memory.value and rates else None
 
 
-def _per_million(cat: Catalog, chip: Chip, hourly: Derived, devices: int,
+def _per_million(chip: Chip, hourly: Derived, devices: int,
                  tokens_per_second: float | None) -> Derived:
     unit = f"{hourly.unit.removesuffix('/h')}/Mtok"
     if hourly.value is None:
         return Derived(None, unit, hourly.reason, hourly.inputs)
     if not tokens_per_second:
         return Derived(None, unit, "no throughput bound to divide by", hourly.inputs)
-    count, counted = host_devices(chip)
-    packages = math.ceil(devices / count - 1e-9)
-    value = packages * hourly.value / (tokens_per_second * 3600) * 1e6
+    rented, counted = packages(chip, devices)
+    value = rented * hourly.value / (tokens_per_second * 3600) * 1e6
     return Derived(value, unit, None, [*hourly.inputs, *counted])
 
 

@@ -160,7 +160,7 @@ def price(cat: Catalog, entity_id: str, currency: str = "USD",
 
 
 def _unit(basis: PriceBasis, currency: str) -> str:
-    code = currency_iri(currency).rsplit("/", 1)[-1]
+    code = _code(currency_iri(currency))
     return f"{code}/h" if basis is PriceBasis.CLOUD_HOURLY else code
 
 

@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 
-from hwkg.core.namespaces import HW, ID
+from hwkg.core.namespaces import HW, ID, PROV
 from hwkg.importers import terms as t
 from hwkg.importers.matching import Index
 from hwkg.importers.report import Report
@@ -294,7 +294,7 @@ def import_file(path: Path, graph: Graph, report: Report, graph_dir: Path) -> li
     made = parts(data, where, chip, source, EVIDENCE_BASE + quote(path.name), retrieved,
                  Index.build(graph, "stack"), report, file_name=path.name)
     system_path = f"systems/{made.system.split(':', 1)[1]}.ttl"
-    _not_another_run(graph_dir / system_path, source, where, made.system)
+    _not_another_run(graph, made.system, source, where)
     outputs = [Output(system_path, t.render(
         made.blocks, f"Measured on {name} at {data['measured_at']} (hwkg import measured "
         f"{path.name}).")), *evidence_outputs(path, raw, graph_dir, report)]
@@ -321,15 +321,18 @@ def _retrieved(graph: Graph, source: str) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def _not_another_run(existing: Path, source: str, where: str, system: str) -> None:
-    """MeasuredError when ``existing`` (the run's system file) holds another run: a second
-    run of the same chip on the same day would replace the first, its results and source."""
-    if existing.is_file() and source not in existing.read_text(encoding="utf-8"):
+def _not_another_run(graph: Graph, system: str, source: str, where: str) -> None:
+    """MeasuredError when the graph already has ``system`` from another run's source: a
+    second run of the same chip on the same day would replace the first, its results and
+    source."""
+    local = system.split(":", 1)[1]
+    earlier = set(graph.objects(ID[f"system/{local}"], PROV.wasDerivedFrom))
+    if earlier and ID[f"source/{source.split(':', 1)[1]}"] not in earlier:
         raise MeasuredError(
-            f"{where}: {system} (graph/{existing.parent.name}/{existing.name}) already holds "
-            f"another measured run of this chip on this day, from another file; give this run "
-            "its own system with a \"system_slug\" field in the file (e.g. the day and time), "
-            "or remove that run first")
+            f"{where}: {system} (graph/systems/{local}.ttl) already holds another measured "
+            "run of this chip on this day, from another file; give this run its own system "
+            "with a \"system_slug\" field in the file (e.g. the day and time), or remove that "
+            "run first")
 
 
 def _not_another_file(existing: Path, text: str, where: str) -> None:

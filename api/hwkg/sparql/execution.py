@@ -72,6 +72,11 @@ class QueryDataset:
     #: Where the clauses are in the query text: (start, end) of each ``FROM [NAMED] <g>``.
     spans: tuple[tuple[int, int], ...] = ()
 
+    def without(self, graph: str) -> QueryDataset:
+        """The same dataset with ``graph`` named nowhere (hwkg's bookkeeping graph)."""
+        return QueryDataset(tuple(g for g in self.default if g != graph),
+                            tuple(g for g in self.named if g != graph), self.spans)
+
     def removed_from(self, query: str) -> str:
         """``query`` without its dataset clauses (each blanked, so positions stay), for a
         server that would otherwise prefer them to the protocol's dataset (Virtuoso)."""
@@ -254,9 +259,9 @@ def _dataset(job: Job, store: ox.Store) -> dict[str, Any]:
     elif declares_dataset(job.query):
         clause = dataset_clause(job.query, job.prefixes, job.base_iri)
         if clause is not None:  # else the engine reads the clause (or reports its error)
-            options["default_graph"] = [ox.NamedNode(g) for g in clause.default
-                                        if g != GRAPH_META]
-            options["named_graphs"] = [ox.NamedNode(g) for g in clause.named if g != GRAPH_META]
+            clause = clause.without(GRAPH_META)
+            options["default_graph"] = [ox.NamedNode(g) for g in clause.default]
+            options["named_graphs"] = [ox.NamedNode(g) for g in clause.named]
     elif store.contains_named_graph(ox.NamedNode(GRAPH_META)):
         options.update(published_dataset())
     else:

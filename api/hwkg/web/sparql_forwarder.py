@@ -95,9 +95,8 @@ def _dataset(backend: RemoteBackend, job: Job) -> tuple[Dataset, str]:
         clause = execution.dataset_clause(job.query, job.prefixes, job.base_iri)
         if clause is None:  # the server reads the clause itself (or reports its error)
             return Dataset(server=True), job.query
-        return (Dataset(tuple(g for g in clause.default if g != GRAPH_META),
-                        tuple(g for g in clause.named if g != GRAPH_META)),
-                clause.removed_from(job.query))
+        published = clause.without(GRAPH_META)
+        return Dataset(published.default, published.named), clause.removed_from(job.query)
     return (dataset_for(job.default_graphs, job.named_graphs, union_dataset(backend.remote)),
             job.query)
 
